@@ -1,0 +1,37 @@
+import { createHash } from "node:crypto";
+
+/**
+ * A physical name that fits a service's length limit and stays unique per stack: the readable
+ * part is cut to fit and a short hash of the full name keeps two long names apart.
+ * Lowercase letters, digits and hyphens only (the intersection of what LB, RDS, ElastiCache,
+ * S3 and IAM accept), never starting with a digit or ending with a hyphen.
+ *
+ * @example physicalName("slipway-prod-web", 32) // "slipway-prod-web-1a2b3c"
+ */
+export function physicalName(base: string, maxLength: number): string {
+    const clean = base
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, "-")
+        .replace(/-+/g, "-")
+        .replace(/^[^a-z]+/, "")
+        .replace(/-$/, "");
+    const suffix = createHash("sha256").update(base).digest("hex").slice(0, 6);
+    const room = maxLength - suffix.length - 1;
+    if (room < 1) {
+        throw new Error(`physicalName: a limit of ${maxLength} leaves no room for a name`);
+    }
+    const head = (clean || "s").slice(0, room).replace(/-+$/, "");
+    return `${head}-${suffix}`;
+}
+
+/** Length limits of the physical names we set (from each service's API reference). */
+export const nameLimits = {
+    loadBalancer: 32,
+    targetGroup: 32,
+    rdsIdentifier: 63,
+    elasticacheReplicationGroup: 40,
+    s3Bucket: 63,
+    iamRole: 64,
+    wafWebAcl: 128,
+    ecsCluster: 255,
+} as const;
