@@ -155,3 +155,13 @@ export function installRecordingMocks(
     });
     return monitor;
 }
+
+/** Waits until every registration, including ones chained off earlier outputs, has landed. */
+export async function drainRegistrations(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const settings = require("@pulumi/pulumi/runtime/settings");
+    for (let i = 0; i < 5; i++) {
+        await settings.waitForRPCs();
+        await new Promise((r) => setImmediate(r));
+    }
+}

@@ -1,0 +1,319 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { SlipwayComponent } from "../shared/component";
+import { nameLimits, physicalName } from "../shared/naming";
+import { type DatabaseArgs, type NormalizedDatabaseArgs, normalizeDatabaseArgs } from "./index";
+import { logsEncryptionKeyPolicy } from "./key-policy";
+import { rdsMonitoringPolicyArn, rdsMonitoringTrustPolicy } from "./monitoring-role";
+import { postgresConnectionUrl, postgresParameterFamily, postgresParameters, rdsPasswordSpecials } from "./postgres";
+
+/** Where the database lives: isolated subnets (no route to or from the internet) of one VPC. */
+export interface AwsDatabaseNetwork {
+    /** The VPC the database's security group is created in. */
+    vpcId: pulumi.Input<string>;
+    /** Isolated subnets in at least two availability zones (RDS requires two for a subnet group). */
+    isolatedSubnetIds: pulumi.Input<string[]>;
+}
+
+export interface AwsDatabaseArgs extends DatabaseArgs {
+    /**
+     * The VPC and isolated subnets to place the database in. A `Network` component fits as is.
+     * @default required
+     * @example
+     * ```ts
+     * { network: { vpcId: network.vpcId, isolatedSubnetIds: network.isolatedSubnetIds } }
+     * ```
+     */
+    network: AwsDatabaseNetwork;
+    /**
+     * RDS instance class (the main cost driver; doubled by `multiAz`).
+     * @default "db.t4g.medium"
+     * @example
+     * ```ts
+     * { instanceClass: "db.m7g.large" }
+     * ```
+     */
+    instanceClass?: string;
+}
+
+export type NormalizedAwsDatabaseArgs = NormalizedDatabaseArgs & { instanceClass: string; network: AwsDatabaseNetwork };
+
+/** Applies the neutral defaults plus the AWS-only ones, and checks them. */
+export function normalizeAwsDatabaseArgs(name: string, args: AwsDatabaseArgs): NormalizedAwsDatabaseArgs {
+    const { network, instanceClass, ...neutral } = args;
+    if (!network) throw new Error(`network is required for the ${name} Postgres database: pass { vpcId, isolatedSubnetIds }.`);
+    const cls = instanceClass ?? "db.t4g.medium";
+    if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(cls)) {
+        throw new Error(`instanceClass "${cls}" is not valid for the ${name} Postgres database; use an RDS instance class such as "db.t4g.medium".`);
+    }
+    return { ...normalizeDatabaseArgs(name, neutral), instanceClass: cls, network };
+}
+
+/** Fixed operational settings (UTC windows that do not overlap; the cache uses 02:00 and Sunday 05:00). */
+export const rdsSettings = {
+    port: 5432,
+    backupWindow: "03:00-03:30",
+    maintenanceWindow: "sun:04:00-sun:05:00",
+    logRetentionDays: 30,
+    monitoringIntervalSeconds: 60,
+    performanceInsightsRetentionDays: 7,
+    caCertIdentifier: "rds-ca-rsa2048-g1",
+    logExports: ["postgresql", "upgrade"],
+} as const;
+
+/**
+ * RDS for PostgreSQL in isolated subnets: Multi-AZ, gp3 with storage autoscaling, encrypted
+ * with its own rotating KMS key, TLS forced, 30 days of point-in-time recovery, deletion
+ * protection and a final snapshot, Performance Insights, Enhanced Monitoring, logs in
+ * CloudWatch for 30 days. Its security group has no rules: a client grants itself access by
+ * adding an ingress rule on `port` from its own security group to `securityGroupId`.
+ *
+ * ## Cost
+ * The instance hours of `instanceClass`, twice with `multiAz` and once more for a
+ * `readReplica`; gp3 storage per GB-month (up to `maxStorageGb` as it grows); backup storage
+ * beyond the database size (grows with `backupRetentionDays`); one KMS key; CloudWatch Logs
+ * ingestion (driven by `slowQueryMs` and connection logging). Performance Insights at 7 days
+ * and Enhanced Monitoring at 60 s are within the free tiers.
+ */
+export class AwsDatabase extends SlipwayComponent {
+    /** `host:port` of the primary (the writer). */
+    public readonly endpoint: pulumi.Output<string>;
+    /** Host name of the primary. */
+    public readonly address: pulumi.Output<string>;
+    /** TCP port the database listens on (5432). */
+    public readonly port: pulumi.Output<number>;
+    public readonly databaseName: pulumi.Output<string>;
+    public readonly username: pulumi.Output<string>;
+    /** The generated password (secret). */
+    public readonly password: pulumi.Output<string>;
+    /** `postgres://user:pass@host:port/db?sslmode=require`, password URL-encoded (secret). */
+    public readonly connectionUrl: pulumi.Output<string>;
+    /** The database's own security group (no rules): clients add ingress on `port` to it. */
+    public readonly securityGroupId: pulumi.Output<string>;
+    /** The DB instance identifier (CloudWatch `DBInstanceIdentifier` dimension). */
+    public readonly instanceId: pulumi.Output<string>;
+    /** The KMS key encrypting storage, backups, Performance Insights and the log groups. */
+    public readonly kmsKeyArn: pulumi.Output<string>;
+    /** Whether a read replica was created (`readerAddress` and `replicaInstanceId` exist). */
+    public readonly hasReadReplica: boolean;
+
+    private readonly replica?: aws.rds.Instance;
+
+    constructor(name: string, args: AwsDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("Database", name, opts);
+        const a = normalizeAwsDatabaseArgs(name, args);
+
+        // Identifiers are the instances' physical names: changing one replaces the database,
+        // so they derive from the component name alone and must never change.
+        const identifier = physicalName(name, nameLimits.rdsIdentifier);
+        const replicaIdentifier = physicalName(`${name}-replica`, nameLimits.rdsIdentifier);
+        const instanceIdentifiers = a.readReplica ? [identifier, replicaIdentifier] : [identifier];
+
+        const partition = aws.getPartitionOutput({}, { parent: this });
+        const caller = aws.getCallerIdentityOutput({}, { parent: this });
+        const region = aws.getRegionOutput({}, { parent: this });
+
+        const key = new aws.kms.Key(
+            this.childName("key"),
+            {
+                description: `Slipway ${name}: Postgres storage, backups, Performance Insights and logs`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: pulumi.all([partition, caller, region]).apply(([p, c, r]) =>
+                    logsEncryptionKeyPolicy({
+                        partition: p.partition,
+                        dnsSuffix: p.dnsSuffix,
+                        accountId: c.accountId,
+                        region: r.region,
+                        logGroupNames: instanceIdentifiers.map((id) => `/aws/rds/instance/${id}/*`),
+                    }),
+                ),
+            },
+            this.childOpts({ protect: a.protect }),
+        );
+
+        // RDS would create these on first export with no expiry; owning them sets retention and the key.
+        const logGroupsFor = (id: string, prefix: string): aws.cloudwatch.LogGroup[] =>
+            rdsSettings.logExports.map(
+                (log) =>
+                    new aws.cloudwatch.LogGroup(
+                        this.childName(`${prefix}log-${log}`),
+                        { name: `/aws/rds/instance/${id}/${log}`, retentionInDays: rdsSettings.logRetentionDays, kmsKeyId: key.arn },
+                        this.childOpts(),
+                    ),
+            );
+        const primaryLogs = logGroupsFor(identifier, "");
+
+        // No inline ingress on purpose: clients attach standalone ingress rules, which inline
+        // rules would fight. `egress: []` keeps the group free of any outbound rule (the
+        // provider also drops AWS's default allow-all on create); Postgres needs none.
+        const securityGroup = new aws.ec2.SecurityGroup(
+            this.childName("sg"),
+            {
+                vpcId: a.network.vpcId,
+                description: `Slipway ${name} Postgres (clients add their own ingress rule)`,
+                egress: [],
+                tags: { Name: `${name}-db` },
+            },
+            this.childOpts(),
+        );
+
+        const subnetGroup = new aws.rds.SubnetGroup(
+            this.childName("subnets"),
+            { description: `Slipway ${name} Postgres: isolated subnets`, subnetIds: a.network.isolatedSubnetIds },
+            this.childOpts(),
+        );
+
+        // Auto-named so a new family (major upgrade) creates the new group before the old one goes.
+        const parameterGroup = new aws.rds.ParameterGroup(
+            this.childName("params"),
+            {
+                family: postgresParameterFamily(a.engineVersion),
+                description: `Slipway ${name} Postgres: TLS only, slow-query and connection logging`,
+                parameters: postgresParameters({ slowQueryMs: a.slowQueryMs }),
+            },
+            this.childOpts(),
+        );
+
+        const monitoringRole = new aws.iam.Role(
+            this.childName("monitoring"),
+            {
+                description: `Slipway ${name}: RDS Enhanced Monitoring`,
+                assumeRolePolicy: caller.accountId.apply(rdsMonitoringTrustPolicy),
+            },
+            this.childOpts(),
+        );
+        const monitoringPolicy = new aws.iam.RolePolicyAttachment(
+            this.childName("monitoring-policy"),
+            { role: monitoringRole.name, policyArn: partition.partition.apply(rdsMonitoringPolicyArn) },
+            this.childOpts(),
+        );
+
+        const password = new random.RandomPassword(
+            this.childName("password"),
+            { length: 32, special: true, overrideSpecial: rdsPasswordSpecials, minLower: 1, minUpper: 1, minNumeric: 1 },
+            this.childOpts(),
+        );
+
+        // Settings the primary and the replica share.
+        const shared = {
+            instanceClass: a.instanceClass,
+            storageType: "gp3",
+            maxAllocatedStorage: a.maxStorageGb,
+            storageEncrypted: true,
+            kmsKeyId: key.arn,
+            port: rdsSettings.port,
+            vpcSecurityGroupIds: [securityGroup.id],
+            parameterGroupName: parameterGroup.name,
+            publiclyAccessible: false,
+            deletionProtection: a.deletionProtection,
+            copyTagsToSnapshot: true,
+            maintenanceWindow: rdsSettings.maintenanceWindow,
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+            caCertIdentifier: rdsSettings.caCertIdentifier,
+            iamDatabaseAuthenticationEnabled: true,
+            enabledCloudwatchLogsExports: [...rdsSettings.logExports],
+            monitoringInterval: rdsSettings.monitoringIntervalSeconds,
+            monitoringRoleArn: monitoringRole.arn,
+            performanceInsightsEnabled: a.performanceInsights,
+            ...(a.performanceInsights
+                ? { performanceInsightsKmsKeyId: key.arn, performanceInsightsRetentionPeriod: rdsSettings.performanceInsightsRetentionDays }
+                : {}),
+        };
+
+        const instance = new aws.rds.Instance(
+            this.childName("instance"),
+            {
+                ...shared,
+                identifier,
+                engine: "postgres",
+                engineVersion: a.engineVersion,
+                // Only ever acts on an explicit engineVersion change, applied in the maintenance window.
+                allowMajorVersionUpgrade: true,
+                allocatedStorage: a.storageGb,
+                dbName: a.databaseName,
+                username: a.username,
+                password: password.result,
+                dbSubnetGroupName: subnetGroup.name,
+                multiAz: a.multiAz,
+                backupRetentionPeriod: a.backupRetentionDays,
+                backupWindow: rdsSettings.backupWindow,
+                skipFinalSnapshot: false,
+                finalSnapshotIdentifier: `${identifier}-final`,
+                // Keep the automated backups (point-in-time recovery) after a deletion.
+                deleteAutomatedBackups: false,
+            },
+            this.childOpts({
+                protect: a.protect,
+                additionalSecretOutputs: ["password"],
+                dependsOn: [...primaryLogs, monitoringPolicy],
+            }),
+        );
+
+        this.hasReadReplica = a.readReplica;
+        if (a.readReplica) {
+            const replicaLogs = logGroupsFor(replicaIdentifier, "replica-");
+            this.replica = new aws.rds.Instance(
+                this.childName("replica"),
+                {
+                    ...shared,
+                    identifier: replicaIdentifier,
+                    replicateSourceDb: instance.identifier,
+                    // A replica holds no data of its own: the primary's standby and backups do.
+                    multiAz: false,
+                    // RDS refuses a final snapshot of a replica.
+                    skipFinalSnapshot: true,
+                },
+                this.childOpts({ protect: a.protect, dependsOn: [...replicaLogs, monitoringPolicy] }),
+            );
+        }
+
+        this.endpoint = instance.endpoint;
+        this.address = instance.address;
+        this.port = instance.port;
+        this.databaseName = instance.dbName;
+        this.username = instance.username;
+        this.password = pulumi.secret(password.result);
+        this.connectionUrl = pulumi.secret(
+            pulumi
+                .all([instance.username, password.result, instance.address, instance.port, instance.dbName])
+                .apply(([username, pw, address, port, databaseName]) => postgresConnectionUrl({ username, password: pw, address, port, databaseName })),
+        );
+        this.securityGroupId = securityGroup.id;
+        this.instanceId = instance.identifier;
+        this.kmsKeyArn = key.arn;
+
+        this.registerOutputs({
+            endpoint: this.endpoint,
+            address: this.address,
+            port: this.port,
+            databaseName: this.databaseName,
+            username: this.username,
+            password: this.password,
+            connectionUrl: this.connectionUrl,
+            securityGroupId: this.securityGroupId,
+            instanceId: this.instanceId,
+            kmsKeyArn: this.kmsKeyArn,
+            ...(this.replica ? { readerAddress: this.replica.address, replicaInstanceId: this.replica.identifier } : {}),
+        });
+    }
+
+    /** Host name of the read replica. Throws when the database was created without one. */
+    public get readerAddress(): pulumi.Output<string> {
+        return this.requireReplica("readerAddress").address;
+    }
+
+    /** The replica's DB instance identifier (for a ReplicaLag alarm). Throws without a replica. */
+    public get replicaInstanceId(): pulumi.Output<string> {
+        return this.requireReplica("replicaInstanceId").identifier;
+    }
+
+    private requireReplica(what: string): aws.rds.Instance {
+        if (!this.replica) {
+            throw new Error(`${what}: the ${this.baseName} database has no read replica. Enable it with \`readReplica: true\`.`);
+        }
+        return this.replica;
+    }
+}

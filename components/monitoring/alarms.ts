@@ -1,0 +1,317 @@
+import type { MonitoringThresholds } from "./index";
+
+/**
+ * The CloudWatch alarms of the AWS target, as data. `T` is the type of a dimension value: plain
+ * strings in tests and the dashboard, `pulumi.Input<string>` when `aws.ts` wires real resources,
+ * so the same list drives both and cannot drift apart.
+ */
+
+/** One CloudWatch metric, with the statistic an alarm or graph reads it with. */
+export interface MetricRef<T> {
+    namespace: string;
+    metricName: string;
+    dimensions: Record<string, T>;
+    /** "Average", "Sum", "Minimum", "Maximum", or a percentile such as "p95". */
+    stat: string;
+}
+
+/** A single metric, or a metric-math expression over named metrics (ids m1, m2, …). */
+export type AlarmMetric<T> =
+    | { kind: "metric"; metric: MetricRef<T> }
+    | { kind: "math"; expression: string; label: string; metrics: Record<string, MetricRef<T>> };
+
+export type ComparisonOperator =
+    | "GreaterThanThreshold"
+    | "GreaterThanOrEqualToThreshold"
+    | "LessThanThreshold"
+    | "LessThanOrEqualToThreshold";
+
+export type TreatMissingData = "breaching" | "notBreaching" | "missing" | "ignore";
+
+export interface AlarmSpec<T> {
+    /** Stable identifier: part of the alarm's name and of its logical name (never rename). */
+    suffix: string;
+    description: string;
+    metric: AlarmMetric<T>;
+    /** Seconds per datapoint. */
+    period: number;
+    evaluationPeriods: number;
+    datapointsToAlarm: number;
+    threshold: number;
+    comparison: ComparisonOperator;
+    treatMissingData: TreatMissingData;
+    /** Also notify when the alarm has no data: for signals whose silence itself means trouble. */
+    notifyOnInsufficientData: boolean;
+}
+
+/** What the alarms watch, as CloudWatch dimension values (plain strings or Outputs). */
+export interface AlarmTargets<T> {
+    /** ALB `arnSuffix` (the `LoadBalancer` dimension). */
+    loadBalancer: T;
+    /** Target group `arnSuffix` (the `TargetGroup` dimension). */
+    targetGroup: T;
+    clusterName: T;
+    serviceName: T;
+    dbInstanceId: T;
+    /** The database's `max_connections`; without it there is no connections alarm. */
+    dbMaxConnections?: number;
+    /** Storage allocated to the database, in GiB. */
+    dbStorageGb: number;
+    /** One id per member cache cluster (one node each): one alarm set per node. */
+    cacheClusterIds: T[];
+    /** The backup bucket and the id of its request-metrics configuration. */
+    backup?: { bucketName: T; filterId: T };
+}
+
+const GiB = 1024 ** 3;
+const MiB = 1024 ** 2;
+
+/**
+ * The default `max_connections` of RDS for PostgreSQL for an instance with this much memory:
+ * `LEAST(DBInstanceClassMemory / 9531392, 5000)`. RDS reserves some memory for the OS, so the
+ * real value is a little lower; an alarm at 80% of this estimate stays meaningful.
+ *
+ * @example postgresDefaultMaxConnections(4) // 450 (db.t4g.medium)
+ */
+export function postgresDefaultMaxConnections(memoryGiB: number): number {
+    return Math.min(Math.floor((memoryGiB * GiB) / 9531392), 5000);
+}
+
+/** Every metric an alarm reads (for the dashboard, and for tests). */
+export function metricsOf<T>(spec: AlarmSpec<T>): MetricRef<T>[] {
+    return spec.metric.kind === "metric" ? [spec.metric.metric] : Object.values(spec.metric.metrics);
+}
+
+const one = <T>(metric: MetricRef<T>): AlarmMetric<T> => ({ kind: "metric", metric });
+
+/** The alarm set for these targets and thresholds, in a stable order. */
+export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<MonitoringThresholds>): AlarmSpec<T>[] {
+    const lb = { LoadBalancer: targets.loadBalancer };
+    const tg = { TargetGroup: targets.targetGroup, LoadBalancer: targets.loadBalancer };
+    const svc = { ClusterName: targets.clusterName, ServiceName: targets.serviceName };
+    const db = { DBInstanceIdentifier: targets.dbInstanceId };
+    const alb = (metricName: string, stat: string, dimensions: Record<string, T> = lb): MetricRef<T> => ({
+        namespace: "AWS/ApplicationELB",
+        metricName,
+        dimensions,
+        stat,
+    });
+    const specs: AlarmSpec<T>[] = [
+        {
+            suffix: "alb-5xx-rate",
+            description: `More than ${thresholds.error5xxPercent}% of requests failed with a 5xx (app or load balancer) in 3 of the last 5 minutes.`,
+            metric: {
+                kind: "math",
+                // FILL turns "no 5xx this minute" (no datapoint) into 0; IF avoids dividing by zero
+                // when there were no requests at all.
+                expression: "IF(FILL(m3, 0) > 0, 100 * (FILL(m1, 0) + FILL(m2, 0)) / FILL(m3, 0), 0)",
+                label: "5xx rate (%)",
+                metrics: {
+                    m1: alb("HTTPCode_Target_5XX_Count", "Sum"),
+                    m2: alb("HTTPCode_ELB_5XX_Count", "Sum"),
+                    m3: alb("RequestCount", "Sum"),
+                },
+            },
+            period: 60,
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            threshold: thresholds.error5xxPercent,
+            comparison: "GreaterThanThreshold",
+            // The expression yields 0 without traffic; a gap means CloudWatch lag, not errors.
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        },
+        {
+            suffix: "alb-latency-p95",
+            description: `95th-percentile response time of the app above ${thresholds.latencyP95Ms} ms in 3 of the last 5 minutes.`,
+            metric: one(alb("TargetResponseTime", "p95")),
+            period: 60,
+            evaluationPeriods: 5,
+            datapointsToAlarm: 3,
+            // TargetResponseTime is in seconds.
+            threshold: thresholds.latencyP95Ms / 1000,
+            comparison: "GreaterThanThreshold",
+            // No requests, no latency datapoints: that is not slowness.
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        },
+        {
+            suffix: "alb-unhealthy-hosts",
+            description: "At least one app task failed its load balancer health check for 3 minutes in a row.",
+            metric: one(alb("UnHealthyHostCount", "Maximum", tg)),
+            period: 60,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            threshold: 0,
+            comparison: "GreaterThanThreshold",
+            // A missing count is not an unhealthy host; a vanished target group is caught by the
+            // healthy-host alarm below.
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        },
+        {
+            suffix: "alb-no-healthy-hosts",
+            description: "OUTAGE: no app task is healthy behind the load balancer; every request fails.",
+            metric: one(alb("HealthyHostCount", "Minimum", tg)),
+            period: 60,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            threshold: 1,
+            comparison: "LessThanThreshold",
+            // The ALB reports this every minute while the target group is attached; silence means
+            // the targets are gone, which is an outage too.
+            treatMissingData: "breaching",
+            // Breaching already covers silence; the alarm never sits in INSUFFICIENT_DATA.
+            notifyOnInsufficientData: false,
+        },
+        {
+            suffix: "ecs-cpu-high",
+            description: `App service CPU above ${thresholds.cpuPercent}% for 15 minutes: autoscaling is not keeping up (or is at its maximum).`,
+            metric: one({ namespace: "AWS/ECS", metricName: "CPUUtilization", dimensions: svc, stat: "Average" }),
+            period: 300,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            threshold: thresholds.cpuPercent,
+            comparison: "GreaterThanThreshold",
+            // No running task means no datapoint; the healthy-host alarm reports that case.
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        },
+        {
+            suffix: "ecs-memory-high",
+            description: `App service memory above ${thresholds.memoryPercent}% of the task limit for 15 minutes: tasks risk being killed (OOM).`,
+            metric: one({ namespace: "AWS/ECS", metricName: "MemoryUtilization", dimensions: svc, stat: "Average" }),
+            period: 300,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            threshold: thresholds.memoryPercent,
+            comparison: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        },
+        {
+            suffix: "rds-cpu-high",
+            description: `Database CPU above ${thresholds.cpuPercent}% for 15 minutes.`,
+            metric: one({ namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: db, stat: "Average" }),
+            period: 300,
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+            threshold: thresholds.cpuPercent,
+            comparison: "GreaterThanThreshold",
+            // RDS reports every minute; keeping the last state over a short gap (failover) and
+            // notifying when the instance goes quiet altogether tells us it stopped reporting.
+            treatMissingData: "missing",
+            notifyOnInsufficientData: true,
+        },
+        {
+            suffix: "rds-free-storage-low",
+            description: `Database free storage below ${thresholds.dbFreeStoragePercent}% of the ${targets.dbStorageGb} GiB allocated.`,
+            metric: one({ namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: db, stat: "Minimum" }),
+            period: 300,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            // FreeStorageSpace is in bytes.
+            threshold: Math.round((targets.dbStorageGb * GiB * thresholds.dbFreeStoragePercent) / 100),
+            comparison: "LessThanThreshold",
+            // A gap is not evidence of a full disk; keep the last state.
+            treatMissingData: "missing",
+            notifyOnInsufficientData: false,
+        },
+    ];
+    if (targets.dbMaxConnections !== undefined) {
+        const limit = Math.floor((targets.dbMaxConnections * thresholds.dbConnectionsPercentOfMax) / 100);
+        specs.push({
+            suffix: "rds-connections-high",
+            description: `Database connections above ${limit} (${thresholds.dbConnectionsPercentOfMax}% of max_connections ${targets.dbMaxConnections}) for 10 minutes: new connections will soon be refused.`,
+            metric: one({ namespace: "AWS/RDS", metricName: "DatabaseConnections", dimensions: db, stat: "Maximum" }),
+            period: 300,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            threshold: limit,
+            comparison: "GreaterThanThreshold",
+            treatMissingData: "missing",
+            notifyOnInsufficientData: false,
+        });
+    }
+    specs.push({
+        suffix: "rds-freeable-memory-low",
+        description: `Database free memory below ${thresholds.dbFreeMemoryMb} MB for 15 minutes: it is about to swap.`,
+        metric: one({ namespace: "AWS/RDS", metricName: "FreeableMemory", dimensions: db, stat: "Minimum" }),
+        period: 300,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
+        // FreeableMemory is in bytes.
+        threshold: thresholds.dbFreeMemoryMb * MiB,
+        comparison: "LessThanThreshold",
+        treatMissingData: "missing",
+        notifyOnInsufficientData: false,
+    });
+    targets.cacheClusterIds.forEach((id, i) => {
+        const node = { CacheClusterId: id };
+        const cache = (metricName: string, stat: string): MetricRef<T> => ({ namespace: "AWS/ElastiCache", metricName, dimensions: node, stat });
+        // Index-based suffixes: the node ids are only known after deploy, and member clusters are
+        // numbered (-001, -002, …) the same way.
+        const n = i + 1;
+        specs.push(
+            {
+                suffix: `cache-${n}-memory-high`,
+                description: `Cache node ${n} uses more than ${thresholds.cacheMemoryPercent}% of its memory for 10 minutes; evictions follow.`,
+                metric: one(cache("DatabaseMemoryUsagePercentage", "Maximum")),
+                period: 300,
+                evaluationPeriods: 2,
+                datapointsToAlarm: 2,
+                threshold: thresholds.cacheMemoryPercent,
+                comparison: "GreaterThanThreshold",
+                treatMissingData: "missing",
+                notifyOnInsufficientData: false,
+            },
+            {
+                suffix: `cache-${n}-evictions`,
+                description: `Cache node ${n} evicted keys in each of the last 15 minutes: it is too small for the working set.`,
+                metric: one(cache("Evictions", "Sum")),
+                period: 300,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 3,
+                threshold: 0,
+                comparison: "GreaterThanThreshold",
+                // Evictions are reported as 0 when there are none; a gap is not an eviction.
+                treatMissingData: "notBreaching",
+                notifyOnInsufficientData: false,
+            },
+            {
+                suffix: `cache-${n}-engine-cpu-high`,
+                description: `Cache node ${n} engine CPU above ${thresholds.cpuPercent}% for 15 minutes (Redis/Valkey runs commands on one thread).`,
+                metric: one(cache("EngineCPUUtilization", "Average")),
+                period: 300,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 3,
+                threshold: thresholds.cpuPercent,
+                comparison: "GreaterThanThreshold",
+                // A node that stops reporting has failed or been replaced: say so.
+                treatMissingData: "missing",
+                notifyOnInsufficientData: true,
+            },
+        );
+    });
+    if (targets.backup) {
+        specs.push({
+            suffix: "backup-missing",
+            description: "No object was written to the backup bucket in the last 24 hours: the backup job is not running or failing.",
+            metric: one({
+                namespace: "AWS/S3",
+                metricName: "PutRequests",
+                dimensions: { BucketName: targets.backup.bucketName, FilterId: targets.backup.filterId },
+                stat: "Sum",
+            }),
+            period: 86400,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: 1,
+            comparison: "LessThanThreshold",
+            // S3 request metrics only exist for minutes with requests: silence is the failure.
+            treatMissingData: "breaching",
+            notifyOnInsufficientData: false,
+        });
+    }
+    return specs;
+}

@@ -1,0 +1,59 @@
+/**
+ * Policies of the alarm topic and its encryption key, as JSON. Pure so they can be read and
+ * tested without a cloud account.
+ */
+
+/** Services that publish to the alarm topic: CloudWatch alarms, and EventBridge rules. */
+export const alarmPublishers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"] as const;
+
+export interface AccountContext {
+    partition: string;
+    accountId: string;
+}
+
+/**
+ * The key policy of the topic's key. The account statement keeps the key administrable through
+ * IAM (without it a key can become unmanageable). Publishers need Decrypt and GenerateDataKey*
+ * on the key or SNS drops their messages silently: an alarm on an encrypted topic with the
+ * AWS-managed `alias/aws/sns` key never arrives, which is why the topic has its own key.
+ */
+export function topicKeyPolicy(ctx: AccountContext): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AccountAdministers",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+                Action: "kms:*",
+                Resource: "*",
+            },
+            {
+                Sid: "AlarmPublishersUseKey",
+                Effect: "Allow",
+                Principal: { Service: [...alarmPublishers] },
+                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                Resource: "*",
+                // Scoped to this account's own alarms and rules (confused-deputy guard).
+                Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+            },
+        ],
+    });
+}
+
+/** The topic policy: only this account's CloudWatch alarms and EventBridge rules may publish. */
+export function topicPolicy(ctx: AccountContext & { topicArn: string }): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "AlarmPublishersPublish",
+                Effect: "Allow",
+                Principal: { Service: [...alarmPublishers] },
+                Action: "sns:Publish",
+                Resource: ctx.topicArn,
+                Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
+            },
+        ],
+    });
+}

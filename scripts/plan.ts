@@ -1,0 +1,85 @@
+/**
+ * `npm run plan -- --stack <name> [--config-file F] [--json]`
+ *
+ * Runs the real Slipway program under Pulumi's mock runtime with the stack's config and prints
+ * what the stack would create. No cloud credentials and no Pulumi CLI. Exit codes: 0 planned,
+ * 2 bad config (one line on stderr), 1 anything else.
+ */
+import { parseArgs } from "node:util";
+import { runOffline } from "../offline/run";
+import { isSecretValue } from "../offline/secret-value";
+import { countByType, renderTree } from "../offline/tree";
+
+const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--json]";
+
+async function main(): Promise<number> {
+    let values: { stack?: string; "config-file"?: string; json?: boolean; help?: boolean };
+    try {
+        ({ values } = parseArgs({
+            options: {
+                stack: { type: "string", short: "s" },
+                "config-file": { type: "string", short: "c" },
+                json: { type: "boolean" },
+                help: { type: "boolean", short: "h" },
+            },
+        }));
+    } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n${usage}\n`);
+        return 2;
+    }
+    if (values.help) {
+        process.stdout.write(`${usage}\n`);
+        return 0;
+    }
+    if (!values.stack) {
+        process.stderr.write(`--stack is required\n${usage}\n`);
+        return 2;
+    }
+
+    // Whatever the program or the SDK logs must not corrupt the JSON document on stdout.
+    const log = console.log;
+    if (values.json) console.log = console.info = (...a: unknown[]) => console.error(...a);
+    let run;
+    try {
+        run = await runOffline({ stack: values.stack, configFile: values["config-file"] });
+    } catch (e) {
+        const err = e as Error;
+        if (err.name === "ConfigError") {
+            process.stderr.write(`${err.message}\n`);
+            return 2;
+        }
+        process.stderr.write(`plan failed: ${err.message}\n`);
+        return 1;
+    } finally {
+        console.log = log;
+    }
+
+    if (values.json) {
+        const doc = {
+            stack: run.stack,
+            target: run.target,
+            resources: run.graph.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
+            outputs: run.outputs,
+        };
+        process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+        return 0;
+    }
+
+    const custom = run.graph.resources.filter((r) => r.custom);
+    const components = run.graph.resources.filter((r) => r.type.startsWith("slipway:components:"));
+    const out: string[] = [`Slipway plan: stack ${run.stack} (target ${run.target})`, "", ...renderTree(run.graph), ""];
+    out.push(`${custom.length} resources in ${components.length} components`);
+    for (const [type, n] of countByType(run.graph)) out.push(`  ${String(n).padStart(4)}  ${type}`);
+    out.push("", "Outputs:");
+    for (const [k, v] of Object.entries(run.outputs)) out.push(`  ${k}: ${isSecretValue(v) ? "[secret]" : JSON.stringify(v)}`);
+    process.stdout.write(`${out.join("\n")}\n`);
+    return 0;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (e) => {
+        process.stderr.write(`plan failed: ${(e as Error).message}\n`);
+        process.exit(1);
+    },
+);

@@ -1,0 +1,178 @@
+import { z } from "zod";
+
+/**
+ * The one schema for a Slipway stack's config: every `slipway:*` key, parsed before any
+ * resource is registered. Each leaf's error text is the "expected …" half of the message a
+ * user sees (`Pulumi.prod.yaml: slipway:database.backupRetentionDays is 0; expected an
+ * integer from 1 to 35`), so it is written for them. Component-level defaults live in each
+ * component's `normalize…Args`; only target-dependent defaults are applied here.
+ */
+
+export const targets = ["aws", "vps", "local"] as const;
+export type Target = (typeof targets)[number];
+
+export const environments = ["production", "staging", "development"] as const;
+export type Environment = (typeof environments)[number];
+
+/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
+export const logRetentionDays = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+// ---- leaf builders: each carries its own "expected" sentence ----
+
+const intIn = (min: number, max: number) => {
+    const expected = `an integer from ${min} to ${max}`;
+    return z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
+
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+    z.enum(values, { error: `one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
+
+const bool = () => z.boolean({ error: "true or false" });
+
+const pattern = (re: RegExp, expected: string, maxLength = 2048) =>
+    z.string({ error: expected }).max(maxLength, { error: expected }).regex(re, { error: expected });
+
+/** A strict object: unknown keys are errors that list the keys that are allowed. */
+const obj = <S extends z.ZodRawShape>(shape: S) =>
+    z.strictObject(shape, {
+        error: (issue) =>
+            issue.code === "unrecognized_keys"
+                ? `one of the keys ${Object.keys(shape).join(", ")}`
+                : `an object with the keys ${Object.keys(shape).join(", ")}`,
+    });
+
+/** A map's own error text; a bad key keeps the key schema's text. */
+const mapError = (expected: string) => (issue: { code: string }) => (issue.code === "invalid_key" ? undefined : expected);
+
+const hostnameRe = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))*\.[a-z]{2,63}$/;
+const hostname = () => pattern(hostnameRe, "a lowercase DNS name such as app.example.com", 253);
+
+/** Images must be pinned: a tag other than `latest`, or a digest. */
+const imageRe =
+    /^([a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?\/)?[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:(?!latest$)[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const pinnedImage = () =>
+    pattern(imageRe, "an image reference pinned to a tag other than latest or to a digest, e.g. ghcr.io/acme/web:1.4.2").refine(
+        (s) => /@sha256:|:[\w][\w.-]*$/.test(s.replace(/^[^/]*:[0-9]+\//, "")),
+        { error: "an image reference pinned to a tag other than latest or to a digest, e.g. ghcr.io/acme/web:1.4.2" },
+    );
+
+const envName = () => pattern(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name in UPPER_SNAKE_CASE", 128);
+
+const cidr = () =>
+    pattern(
+        /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/,
+        "an IPv4 CIDR block such as 10.0.0.0/16",
+        18,
+    );
+
+const email = () => z.email({ error: "an email address such as ops@example.com" });
+
+// ---- sections ----
+
+export const appSchema = obj({
+    image: pinnedImage(),
+    port: intIn(1, 65535),
+    replicas: intIn(1, 100),
+    maxReplicas: intIn(1, 200),
+    healthPath: pattern(/^\/[\w./-]*$/, "an absolute URL path such as /health", 256),
+    cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], {
+        error: "one of the Fargate CPU sizes 256, 512, 1024, 2048, 4096",
+    }),
+    memoryMiB: intIn(128, 30720),
+    env: z.record(envName(), z.string({ error: "a string" }), { error: mapError("a map of NAME: value") }),
+}).partial();
+
+export const networkSchema = obj({
+    cidr: cidr(),
+    azCount: intIn(2, 3),
+    nat: oneOf(["per-az", "single", "none"]),
+    flowLogRetentionDays: z
+        .number({ error: `one of ${logRetentionDays.join(", ")}` })
+        .refine((n) => (logRetentionDays as readonly number[]).includes(n), {
+            error: `one of ${logRetentionDays.join(", ")}`,
+        }),
+    subnets: obj({
+        public: z.array(cidr(), { error: "a list of CIDR blocks" }),
+        private: z.array(cidr(), { error: "a list of CIDR blocks" }),
+        isolated: z.array(cidr(), { error: "a list of CIDR blocks" }),
+    }).partial(),
+}).partial();
+
+export const webSchema = obj({
+    rateLimitPerMinute: intIn(10, 100_000),
+    hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", 32),
+    certificateArn: pattern(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "an ACM certificate ARN"),
+    logRetentionDays: z
+        .number({ error: `one of ${logRetentionDays.join(", ")}` })
+        .refine((n) => (logRetentionDays as readonly number[]).includes(n), {
+            error: `one of ${logRetentionDays.join(", ")}`,
+        }),
+    accessLogsRetentionDays: intIn(1, 3650),
+}).partial();
+
+export const databaseSchema = obj({
+    engineVersion: oneOf(["14", "15", "16", "17"]),
+    instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.medium", 64),
+    storageGb: intIn(20, 65536),
+    maxStorageGb: intIn(20, 65536),
+    backupRetentionDays: intIn(1, 35),
+    multiAz: bool(),
+    deletionProtection: bool(),
+    readReplica: bool(),
+    performanceInsights: bool(),
+    slowQueryMs: intIn(-1, 3_600_000),
+}).partial();
+
+export const cacheSchema = obj({
+    engine: oneOf(["valkey", "redis"]),
+    engineVersion: pattern(/^\d+\.\d+$/, "a major.minor engine version such as 8.0", 16),
+    nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.small", 64),
+    replicas: intIn(0, 5),
+    multiAz: bool(),
+    snapshotRetentionDays: intIn(0, 35),
+}).partial();
+
+export const monitoringSchema = obj({
+    alarmEmails: z.array(email(), { error: "a list of email addresses" }),
+    error5xxPercent: intIn(1, 100),
+    latencyP95Ms: intIn(10, 60_000),
+    cpuPercent: intIn(1, 100),
+    memoryPercent: intIn(1, 100),
+}).partial();
+
+export const backupsSchema = obj({
+    retentionDays: intIn(1, 3650),
+    noncurrentVersionDays: intIn(1, 3650),
+    transitionToColdAfterDays: intIn(1, 3650),
+}).partial();
+
+const tagKey = pattern(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "a tag key of 1–128 characters not starting with aws:", 128);
+
+/** The whole `slipway:` namespace, key by key (the keys of `Pulumi.<stack>.yaml`). */
+export const stackConfigSchema = obj({
+    target: oneOf(targets),
+    environment: oneOf(environments),
+    domain: hostname(),
+    owner: pattern(/^[\w .@-]{1,128}$/, "a team or person name (letters, digits, spaces, . @ - _)", 128),
+    app: appSchema,
+    appSecrets: z.record(envName(), z.string({ error: "a string" }), { error: mapError("a map of NAME: secret value") }),
+    network: networkSchema,
+    web: webSchema,
+    database: databaseSchema,
+    cache: cacheSchema,
+    monitoring: monitoringSchema,
+    backups: backupsSchema,
+    tags: z.record(tagKey, z.string({ error: "a string of at most 256 characters" }).max(256, { error: "a string of at most 256 characters" }), {
+        error: mapError("a map of tag key: value"),
+    }),
+}).partial();
+
+export type RawStackConfig = z.infer<typeof stackConfigSchema>;
+
+/** Keys whose value must be set with `pulumi config set --secret` (never plain text). */
+export const secretKeys = ["appSecrets"] as const;
+
+/** Plain `app.env` names that look like credentials: they belong in `appSecrets`. */
+export const secretLookingEnvName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/;

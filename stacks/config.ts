@@ -1,0 +1,123 @@
+import { cidrContains, cidrsOverlap, isValidCidr } from "../components/network/subnet-plan";
+import { ConfigError, configLine, formatIssues, keyName } from "./config-errors";
+import {
+    type Environment,
+    type RawStackConfig,
+    type Target,
+    secretKeys as secretConfigKeys,
+    secretLookingEnvName,
+    stackConfigSchema,
+} from "./config-schema";
+
+/** A stack config that passed validation, with the target-dependent defaults applied. */
+export interface SlipwayConfig extends Omit<RawStackConfig, "target" | "environment"> {
+    target: Target;
+    environment: Environment;
+    /** True for `environment: production`: stateful resources protected, deletion protection on. */
+    production: boolean;
+    /** The stack file the config came from, for messages. */
+    stackFile: string;
+}
+
+export interface ParseContext {
+    /** Named in every message, e.g. `Pulumi.prod.yaml`. */
+    stackFile: string;
+    /** The `slipway:` keys (without the namespace) that Pulumi holds as secrets. */
+    secretKeys: ReadonlySet<string>;
+}
+
+/**
+ * Validates the raw `slipway:` namespace (key → value, objects already parsed from JSON) and
+ * returns the config. Throws one `ConfigError` whose message is one line naming the stack
+ * file, the key, the value given and what is allowed.
+ */
+export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext): SlipwayConfig {
+    const fail = (path: PropertyKey[], value: unknown, expected: string): never => {
+        throw new ConfigError(configLine(ctx.stackFile, path, value, expected));
+    };
+
+    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+    if (!parsed.success) throw new ConfigError(formatIssues(ctx.stackFile, parsed.error.issues));
+    const c = parsed.data;
+
+    if (!c.target) fail(["target"], undefined, `one of "aws", "vps", "local"`);
+    const target = c.target as Target;
+
+    // Secrets must arrive encrypted: a plain-text value is in the stack file for anyone to read.
+    for (const key of secretConfigKeys) {
+        if (raw[key] !== undefined && !ctx.secretKeys.has(key)) {
+            throw new ConfigError(
+                `${ctx.stackFile}: slipway:${key} is given in plain text; expected a secret: ` +
+                    `set it with \`pulumi config set --secret --path '${key}.NAME' VALUE\``,
+            );
+        }
+    }
+    for (const name of Object.keys(c.app?.env ?? {})) {
+        if (secretLookingEnvName.test(name)) {
+            fail(["app", "env", name], "[plain text]", `no credentials in plain env; move ${name} to slipway:appSecrets (a secret)`);
+        }
+        if (c.appSecrets && name in c.appSecrets) {
+            fail(["app", "env", name], c.app?.env?.[name], `a name not also set in slipway:appSecrets`);
+        }
+    }
+
+    // What each target cannot run without.
+    if (target !== "local") {
+        if (!c.domain) fail(["domain"], undefined, `a DNS name such as app.example.com (required when target is ${target})`);
+        if (!c.app?.image) fail(["app", "image"], undefined, `a pinned image reference (required when target is ${target})`);
+    }
+    if (target === "aws") {
+        if (!c.owner) fail(["owner"], undefined, "the owning team, tagged on every resource (required when target is aws)");
+        if (c.app?.replicas !== undefined && c.app.replicas < 2) {
+            fail(["app", "replicas"], c.app.replicas, "at least 2 on aws, so one task can fail or deploy while another serves");
+        }
+    }
+
+    // Relations between keys.
+    const replicas = c.app?.replicas ?? 2;
+    if (c.app?.maxReplicas !== undefined && c.app.maxReplicas < replicas) {
+        fail(["app", "maxReplicas"], c.app.maxReplicas, `at least app.replicas (${replicas})`);
+    }
+    const storage = c.database?.storageGb ?? 50;
+    if (c.database?.maxStorageGb !== undefined && c.database.maxStorageGb < storage) {
+        fail(["database", "maxStorageGb"], c.database.maxStorageGb, `at least database.storageGb (${storage})`);
+    }
+    if ((c.cache?.multiAz ?? true) && c.cache?.replicas === 0) {
+        fail(["cache", "replicas"], 0, "at least 1 while cache.multiAz is true (Multi-AZ needs a replica to fail over to)");
+    }
+    const retention = c.backups?.retentionDays ?? 90;
+    if (c.backups?.transitionToColdAfterDays !== undefined && c.backups.transitionToColdAfterDays >= retention) {
+        fail(["backups", "transitionToColdAfterDays"], c.backups.transitionToColdAfterDays, `fewer days than backups.retentionDays (${retention})`);
+    }
+    validateNetwork(c, fail);
+
+    const environment: Environment = c.environment ?? (target === "aws" ? "production" : "development");
+    return { ...c, target, environment, production: environment === "production", stackFile: ctx.stackFile };
+}
+
+type Fail = (path: PropertyKey[], value: unknown, expected: string) => never;
+
+function validateNetwork(c: RawStackConfig, fail: Fail): void {
+    const vpc = c.network?.cidr ?? "10.0.0.0/16";
+    const prefix = Number(vpc.split("/")[1]);
+    if (prefix < 16 || prefix > 24) fail(["network", "cidr"], vpc, "a VPC block from /16 to /24 (AWS allows no larger; smaller leaves no room for 9 subnets)");
+    // The schema checked the form; what is left to be invalid is host bits after the prefix.
+    if (!isValidCidr(vpc)) fail(["network", "cidr"], vpc, "a network address with no host bits set, such as 10.0.0.0/16");
+    const subnets = c.network?.subnets;
+    if (!subnets) return;
+    const azCount = c.network?.azCount ?? 3;
+    const seen: { path: PropertyKey[]; cidr: string }[] = [];
+    for (const tier of ["public", "private", "isolated"] as const) {
+        const list = subnets[tier];
+        if (!list) continue;
+        if (list.length !== azCount) fail(["network", "subnets", tier], list, `exactly ${azCount} CIDR blocks, one per AZ (network.azCount)`);
+        list.forEach((block, i) => {
+            const path = ["network", "subnets", tier, i];
+            if (!isValidCidr(block)) fail(path, block, "a network address with no host bits set, such as 10.0.4.0/22");
+            if (!cidrContains(vpc, block)) fail(path, block, `a block inside network.cidr ${vpc}`);
+            const clash = seen.find((s) => cidrsOverlap(s.cidr, block));
+            if (clash) fail(path, block, `a block that does not overlap ${keyName(clash.path)} (${clash.cidr})`);
+            seen.push({ path, cidr: block });
+        });
+    }
+}
