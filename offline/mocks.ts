@@ -53,6 +53,12 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
                 readerEndpointAddress: `replica.${inputs.replicationGroupId ?? name}.${h}.cache.amazonaws.com`,
                 port: inputs.port ?? 6379,
             };
+        // Auto-named groups: the provider derives `name` from the logical name at create.
+        case "aws:rds/subnetGroup:SubnetGroup":
+        case "aws:rds/parameterGroup:ParameterGroup":
+        case "aws:elasticache/subnetGroup:SubnetGroup":
+        case "aws:elasticache/parameterGroup:ParameterGroup":
+            return { ...common, name: inputs.name ?? name };
         case "aws:s3/bucket:Bucket":
         case "aws:s3/bucketV2:BucketV2": {
             const bucket = inputs.bucket ?? `${name}-${h}`;
@@ -62,6 +68,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { ...common, keyId: `key-${h}`, arn: `arn:aws:kms:${region}:${OFFLINE_ACCOUNT_ID}:key/${h}` };
         case "aws:secretsmanager/secret:Secret":
             return { ...common, arn: `arn:aws:secretsmanager:${region}:${OFFLINE_ACCOUNT_ID}:secret:${inputs.name ?? name}-${h}` };
+        case "aws:secretsmanager/secretVersion:SecretVersion":
+            return { arn: inputs.secretId, versionId: `${h.slice(0, 8)}-0000-4000-8000-${h}${h.slice(0, 4)}` };
         case "aws:acm/certificate:Certificate":
             return {
                 ...common,
@@ -76,7 +84,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "aws:cloudwatch/logGroup:LogGroup":
             return { ...common, arn: `arn:aws:logs:${region}:${OFFLINE_ACCOUNT_ID}:log-group:${inputs.name ?? name}` };
         case "aws:iam/role:Role":
-            return { arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:role/${inputs.name ?? name}`, uniqueId: `AROA${h.toUpperCase()}` };
+            return { arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:role/${inputs.name ?? name}`, name: inputs.name ?? name, uniqueId: `AROA${h.toUpperCase()}` };
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:policy/${inputs.name ?? name}` };
         case "aws:ecs/cluster:Cluster":
@@ -87,8 +95,12 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { arn: `arn:aws:ecs:${region}:${OFFLINE_ACCOUNT_ID}:task-definition/${inputs.family}:1`, revision: 1 };
         case "aws:wafv2/webAcl:WebAcl":
             return { arn: `arn:aws:wafv2:${region}:${OFFLINE_ACCOUNT_ID}:regional/webacl/${inputs.name ?? name}/${h}` };
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return { arn: `arn:aws:cloudwatch:${region}:${OFFLINE_ACCOUNT_ID}:alarm:${inputs.name ?? name}` };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${OFFLINE_ACCOUNT_ID}:${inputs.name ?? name}` };
+        case "aws:route53/record:Record":
+            return { fqdn: String(inputs.name ?? name).replace(/\.$/, "") };
         case "aws:route53/zone:Zone":
             return { zoneId: `Z${h.toUpperCase()}`, nameServers: ["ns-1.awsdns-00.org"] };
         default:

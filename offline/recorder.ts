@@ -1,11 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { SecretValue, UNKNOWN } from "./secret-value";
 
 /** One resource as the engine would have received it. */
 export interface RecordedResource {
     urn: string;
+    /** The id the (mock) provider returned; empty for components. */
+    id: string;
     type: string;
     name: string;
     /** URN of the parent, undefined for a top-level resource. */
@@ -91,6 +95,7 @@ export class RecordingMonitor extends MockMonitor {
             });
             this.recorded.push({
                 urn,
+                id: result.id ?? "",
                 type,
                 name,
                 parent: req.getParent() || undefined,
@@ -107,12 +112,10 @@ export class RecordingMonitor extends MockMonitor {
                 provider: req.getProvider() || undefined,
             });
             this.resources.set(urn, { urn, id: result.id ?? null, state });
-            const { RegisterResourceResponse } = await import("@pulumi/pulumi/proto/resource_pb");
-            const { Struct: StructPb } = await import("google-protobuf/google/protobuf/struct_pb");
-            const response = new RegisterResourceResponse();
+            const response = new resproto.RegisterResourceResponse();
             response.setUrn(urn);
             response.setId(result.id || "");
-            response.setObject(StructPb.fromJavaScript(state as never));
+            response.setObject(structproto.Struct.fromJavaScript(state as never));
             callback(null, response);
         } catch (err) {
             callback(err, undefined);

@@ -4,7 +4,7 @@ import { basename, resolve as resolvePath } from "node:path";
 import { Graph } from "./graph";
 import { OFFLINE_DEFAULT_REGION } from "./lookups";
 import { offlineMocks } from "./mocks";
-import { drainRegistrations, installRecordingMocks } from "./recorder";
+import { type RecordingMonitor, drainRegistrations, installRecordingMocks } from "./recorder";
 import { SecretValue } from "./secret-value";
 import { type LoadedConfig, loadStackFile, toRuntimeConfig } from "./stack-config";
 
@@ -20,6 +20,8 @@ export interface OfflineRunOptions {
     config?: Record<string, unknown>;
     /** The file name used in messages when `config` is given. */
     stackFile?: string;
+    /** Receives the monitor before the program runs (tests inspect it when the run throws). */
+    onMonitor?: (monitor: RecordingMonitor) => void;
 }
 
 export interface OfflineRun {
@@ -32,7 +34,7 @@ export interface OfflineRun {
 
 /** Resolves a stack output, keeping whether it was secret. */
 async function settleOutput(value: unknown): Promise<unknown> {
-    const out = pulumi.output(value);
+    const out = pulumi.output(value as pulumi.Input<string>) as unknown as pulumi.Output<unknown>;
     const secret = await pulumi.isSecret(out);
     const plain = await new Promise<unknown>((r) => out.apply((v) => r(v)));
     return secret ? new SecretValue(plain) : plain;
@@ -54,6 +56,7 @@ export async function runOffline(opts: OfflineRunOptions): Promise<OfflineRun> {
     pulumi.runtime.setAllConfig(loaded.config, loaded.secretKeys);
     const region = loaded.config["aws:region"] ?? OFFLINE_DEFAULT_REGION;
     const monitor = installRecordingMocks(offlineMocks(region), PROJECT, opts.stack);
+    opts.onMonitor?.(monitor);
     // Imported after the mocks are in place, as Pulumi's testing guide requires.
     const { program } = await import("../stacks/program");
     const { target, outputs } = await program({ stackFile });

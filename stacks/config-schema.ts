@@ -26,7 +26,7 @@ const intIn = (min: number, max: number) => {
     return z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
 };
 
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
 
 const bool = () => z.boolean({ error: "true or false" });
@@ -86,7 +86,7 @@ export const appSchema = obj({
 
 export const networkSchema = obj({
     cidr: cidr(),
-    azCount: intIn(2, 3),
+    azCount: z.union([z.literal(2), z.literal(3)], { error: "an integer from 2 to 3" }),
     nat: oneOf(["per-az", "single", "none"]),
     flowLogRetentionDays: z
         .number({ error: `one of ${logRetentionDays.join(", ")}` })

@@ -1,4 +1,4 @@
-import { cidrContains, cidrsOverlap, isValidCidr } from "../components/network/subnet-plan";
+import { cidrContains, cidrsOverlap, isValidCidr, planSubnetCidrs } from "../components/network/subnet-plan";
 import { ConfigError, configLine, formatIssues, keyName } from "./config-errors";
 import {
     type Environment,
@@ -119,5 +119,11 @@ function validateNetwork(c: RawStackConfig, fail: Fail): void {
             if (clash) fail(path, block, `a block that does not overlap ${keyName(clash.path)} (${clash.cidr})`);
             seen.push({ path, cidr: block });
         });
+    }
+    // Overrides must also clear the tiers the planner fills in around them.
+    try {
+        planSubnetCidrs({ cidr: vpc, azCount, overrides: subnets });
+    } catch (e) {
+        fail(["network", "subnets"], subnets, `blocks that leave room for the planned tiers (${(e as Error).message})`);
     }
 }

@@ -101,8 +101,9 @@ export class AwsDatabase extends SlipwayComponent {
     private readonly replica?: aws.rds.Instance;
 
     constructor(name: string, args: AwsDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("Database", name, opts);
+        // Checked before registering anything, so bad args leave no half-built component.
         const a = normalizeAwsDatabaseArgs(name, args);
+        super("Database", name, opts);
 
         // Identifiers are the instances' physical names: changing one replaces the database,
         // so they derive from the component name alone and must never change.

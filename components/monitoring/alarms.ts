@@ -186,6 +186,7 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
             datapointsToAlarm: 3,
             threshold: thresholds.memoryPercent,
             comparison: "GreaterThanThreshold",
+            // As for CPU: no task, no datapoint, and the outage alarm covers it.
             treatMissingData: "notBreaching",
             notifyOnInsufficientData: false,
         },
@@ -229,6 +230,7 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
             datapointsToAlarm: 2,
             threshold: limit,
             comparison: "GreaterThanThreshold",
+            // Keep the last state over a gap; the CPU alarm reports an instance gone quiet.
             treatMissingData: "missing",
             notifyOnInsufficientData: false,
         });
@@ -243,6 +245,7 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
         // FreeableMemory is in bytes.
         threshold: thresholds.dbFreeMemoryMb * MiB,
         comparison: "LessThanThreshold",
+        // Keep the last state over a gap; the CPU alarm reports an instance gone quiet.
         treatMissingData: "missing",
         notifyOnInsufficientData: false,
     });
@@ -262,6 +265,7 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
                 datapointsToAlarm: 2,
                 threshold: thresholds.cacheMemoryPercent,
                 comparison: "GreaterThanThreshold",
+                // Keep the last state over a gap; the engine-CPU alarm reports a silent node.
                 treatMissingData: "missing",
                 notifyOnInsufficientData: false,
             },

@@ -33,9 +33,11 @@ export function topicKeyPolicy(ctx: AccountContext): string {
                 Effect: "Allow",
                 Principal: { Service: [...alarmPublishers] },
                 Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                // No aws:SourceAccount/SourceArn here on purpose: EventBridge does not send them on
+                // these KMS calls (AWS documents the key statement without conditions), and a
+                // condition that never matches drops every notification without an error. The
+                // confused-deputy guard sits on the topic policy, which gates all publishing.
                 Resource: "*",
-                // Scoped to this account's own alarms and rules (confused-deputy guard).
-                Condition: { StringEquals: { "aws:SourceAccount": ctx.accountId } },
             },
         ],
     });

@@ -80,8 +80,9 @@ export class AwsNetwork extends SlipwayComponent {
     public readonly flowLogGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: AwsNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("Network", name, opts);
+        // Checked before registering the component, so bad args leave nothing half-registered.
         const cfg = normalizeAwsNetworkArgs(args);
+        super("Network", name, opts);
         const plan = planSubnetCidrs({ cidr: cfg.cidr, azCount: cfg.azCount, overrides: cfg.subnets });
         const zoneIndexes = Array.from({ length: cfg.azCount }, (_, i) => i);
 

@@ -1,21 +1,24 @@
+import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 
 /**
  * A physical name that fits a service's length limit and stays unique per stack: the readable
- * part is cut to fit and a short hash of the full name keeps two long names apart.
+ * part (`<stack>-<base>`) is cut to fit, and a short hash of project, stack and base keeps two
+ * stacks in one account and region, or two long names, apart.
  * Lowercase letters, digits and hyphens only (the intersection of what LB, RDS, ElastiCache,
  * S3 and IAM accept), never starting with a digit or ending with a hyphen.
  *
- * @example physicalName("slipway-prod-web", 32) // "slipway-prod-web-1a2b3c"
+ * @example physicalName("web", 32) // in stack prod: "prod-web-1a2b3c"
  */
 export function physicalName(base: string, maxLength: number): string {
-    const clean = base
+    const scoped = `${pulumi.getStack()}-${base}`;
+    const clean = scoped
         .toLowerCase()
         .replace(/[^a-z0-9-]+/g, "-")
         .replace(/-+/g, "-")
         .replace(/^[^a-z]+/, "")
         .replace(/-$/, "");
-    const suffix = createHash("sha256").update(base).digest("hex").slice(0, 6);
+    const suffix = createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${base}`).digest("hex").slice(0, 6);
     const room = maxLength - suffix.length - 1;
     if (room < 1) {
         throw new Error(`physicalName: a limit of ${maxLength} leaves no room for a name`);

@@ -53,7 +53,7 @@ export interface WebTierArgs {
     replicas?: number;
     /**
      * The most replicas autoscaling may run.
-     * @default 10
+     * @default 10, or `replicas` when that is higher
      * @example
      * ```ts
      * { maxReplicas: 20 }
@@ -126,7 +126,7 @@ export interface WebTierArgs {
      */
     deletionProtection?: boolean;
     /**
-     * Protect the stateful parts (on AWS: the access-log bucket and the encryption key) from
+     * Protect the stateful parts (on AWS: the access-log bucket, the log group and the encryption key) from
      * `pulumi destroy`.
      * @default true
      * @example

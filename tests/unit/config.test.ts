@@ -60,6 +60,8 @@ describe("stack config: bad input gets one clear line", () => {
         ["subnet outside the VPC", withKey("network", {
             cidr: "10.0.0.0/16", azCount: 2, subnets: { public: ["10.0.0.0/24", "10.1.0.0/24"] },
         }), 'slipway:network.subnets.public[1] is "10.1.0.0/24"; expected a block inside network.cidr 10.0.0.0/16'],
+        ["override overlapping a planned tier", withKey("network", { cidr: "10.0.0.0/16", azCount: 2, subnets: { public: ["10.0.0.0/24", "10.0.1.0/24"] } }),
+            "slipway:network.subnets is {\"public\":[\"10.0.0.0/24\",\"10.0.1.0/24\"]}; expected blocks that leave room for the planned tiers"],
         ["subnet count not matching AZs", withKey("network", { azCount: 3, subnets: { isolated: ["10.0.0.0/24"] } }),
             'slipway:network.subnets.isolated is ["10.0.0.0/24"]; expected exactly 3 CIDR blocks, one per AZ'],
         ["AZ count out of range", withKey("network", { azCount: 4 }),

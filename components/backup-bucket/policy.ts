@@ -1,0 +1,125 @@
+/**
+ * The backup bucket's bucket policy and key policy, as JSON. Pure so they can be read and
+ * tested without a cloud account.
+ */
+
+export interface BucketPolicyInput {
+    bucketArn: string;
+    kmsKeyArn: string;
+    /** Roles that write and restore backups. */
+    writerRoleArns: string[];
+}
+
+/** What writers may do with objects: upload and read backups (listing is granted on the bucket). */
+export const writerObjectActions = ["s3:PutObject", "s3:GetObject"] as const;
+
+/**
+ * Denies plain-HTTP access and uploads that ask for other encryption than our KMS key, and
+ * grants the writer roles (if any) upload, read and list.
+ *
+ * Uploads without encryption headers are allowed: the bucket's default encryption applies our
+ * key to them, so requiring the headers would only break clients that rely on that default.
+ * Uploads that do send headers must name SSE-KMS and this key (`...IfExists`); a client that
+ * names the key must name it by ARN, which is what the condition compares, and a client that
+ * asks for SSE-KMS must name the key. Writers get no
+ * delete: a compromised writer cannot erase the history, and versioning keeps overwritten
+ * backups.
+ */
+export function backupBucketPolicy(p: BucketPolicyInput): string {
+    const objects = `${p.bucketArn}/*`;
+    const statements: Record<string, unknown>[] = [
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [p.bucketArn, objects],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "DenyOtherEncryption",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: objects,
+            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+        },
+        {
+            // Asking for SSE-KMS without naming a key selects the AWS-managed aws/s3 key, whose
+            // use our key policy does not govern.
+            Sid: "DenyKmsWithoutKey",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: objects,
+            Condition: {
+                StringEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+                Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
+            },
+        },
+        {
+            Sid: "DenyOtherKmsKey",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:PutObject",
+            Resource: objects,
+            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": p.kmsKeyArn } },
+        },
+    ];
+    if (p.writerRoleArns.length > 0) {
+        statements.push(
+            {
+                Sid: "WritersPutGet",
+                Effect: "Allow",
+                Principal: { AWS: p.writerRoleArns },
+                Action: [...writerObjectActions],
+                Resource: objects,
+            },
+            {
+                Sid: "WritersList",
+                Effect: "Allow",
+                Principal: { AWS: p.writerRoleArns },
+                Action: "s3:ListBucket",
+                Resource: p.bucketArn,
+            },
+        );
+    }
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+export interface KeyPolicyInput {
+    partition: string;
+    accountId: string;
+    region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`). */
+    dnsSuffix: string;
+    writerRoleArns: string[];
+}
+
+/**
+ * The key policy: the account administers the key through IAM (without this statement a key
+ * can become unmanageable), and the writer roles may encrypt and decrypt with it only through
+ * S3 in this region.
+ */
+export function backupKeyPolicy(p: KeyPolicyInput): string {
+    const statements: Record<string, unknown>[] = [
+        {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${p.partition}:iam::${p.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+    ];
+    if (p.writerRoleArns.length > 0) {
+        statements.push({
+            Sid: "WritersUseKeyThroughS3",
+            Effect: "Allow",
+            Principal: { AWS: p.writerRoleArns },
+            Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+            Resource: "*",
+            Condition: { StringEquals: { "kms:ViaService": `s3.${p.region}.${p.dnsSuffix}` } },
+        });
+    }
+    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}

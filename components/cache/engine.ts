@@ -1,0 +1,44 @@
+/**
+ * Pure ElastiCache helpers: engine version → parameter family, member cluster names and the
+ * client URL. No Pulumi here, so each is tested on its own.
+ */
+
+export type CacheEngine = "valkey" | "redis";
+
+/** Major versions per engine that support what Slipway requires (TLS "required" mode, AUTH rotation). */
+export const supportedCacheMajors: Record<CacheEngine, readonly number[]> = {
+    valkey: [7, 8, 9],
+    redis: [7],
+};
+
+/**
+ * The cache parameter group family ("valkey8", "redis7") of an engine version such as "8.0".
+ * @throws when the version is malformed or unsupported; `where` names the cache.
+ */
+export function cacheParameterFamily(engine: CacheEngine, engineVersion: string, where = "the cache"): string {
+    const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
+    const major = m ? Number(m[1]) : NaN;
+    const majors = supportedCacheMajors[engine];
+    if (!majors) throw new Error(`engine "${engine}" is not supported for ${where}; use "valkey" or "redis".`);
+    if (!majors.includes(major)) {
+        throw new Error(
+            `engineVersion "${engineVersion}" is not supported for ${where} with engine "${engine}"; use a major.minor version with major ${majors.join(" or ")}, e.g. "${majors[majors.length > 1 ? 1 : 0]}.0".`,
+        );
+    }
+    return `${engine}${major}`;
+}
+
+/**
+ * The cache cluster ids ElastiCache gives the nodes of a cluster-mode-disabled replication
+ * group: `<replicationGroupId>-001`, `-002`… CloudWatch's per-node metrics (memory,
+ * evictions) use them as the `CacheClusterId` dimension. After a node is replaced (e.g. a
+ * failover that swaps roles) the ids stay, only which one is primary changes.
+ */
+export function memberClusterIds(replicationGroupId: string, numCacheClusters: number): string[] {
+    return Array.from({ length: numCacheClusters }, (_, i) => `${replicationGroupId}-${String(i + 1).padStart(3, "0")}`);
+}
+
+/** A TLS client URL with the AUTH token as password and no user (the default user). */
+export function cacheUrl(host: string, port: number, authToken: string): string {
+    return `rediss://:${encodeURIComponent(authToken)}@${host}:${port}`;
+}

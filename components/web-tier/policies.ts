@@ -1,0 +1,125 @@
+/**
+ * The web tier's policy documents (KMS key, IAM trust and permissions, access-log bucket),
+ * built as JSON from plain values so they need no provider lookup and are tested alone.
+ */
+
+/** Where the policies are evaluated. */
+export interface AccountContext {
+    accountId: string;
+    partition: string;
+    region: string;
+    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals. */
+    dnsSuffix: string;
+}
+
+const doc = (statements: unknown[]): string => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+
+/** The ARN of a log group in the account and region. */
+export function logGroupArn(ctx: AccountContext, name: string): string {
+    return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${name}`;
+}
+
+/**
+ * Policy of the tier's KMS key. The account statement lets IAM policies grant use of the key
+ * (that is how the execution role gets `kms:Decrypt`); CloudWatch Logs may use it only for this
+ * tier's log group, pinned through the encryption context it always sends.
+ */
+export function webTierKeyPolicy(ctx: AccountContext, appLogGroupName: string): string {
+    return doc([
+        {
+            Sid: "AccountAdministersAndDelegatesToIam",
+            Effect: "Allow",
+            Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
+            Action: "kms:*",
+            Resource: "*",
+        },
+        {
+            Sid: "CloudWatchLogsEncryptsThisTiersLogGroup",
+            Effect: "Allow",
+            Principal: { Service: `logs.${ctx.region}.${ctx.dnsSuffix}` },
+            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            Resource: "*",
+            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(ctx, appLogGroupName) } },
+        },
+    ]);
+}
+
+/**
+ * Trust policy for the task and execution roles: only ECS tasks of this account and region may
+ * assume them (the source conditions close the confused-deputy path).
+ */
+export function ecsTasksTrustPolicy(ctx: AccountContext): string {
+    return doc([
+        {
+            Effect: "Allow",
+            Principal: { Service: "ecs-tasks.amazonaws.com" },
+            Action: "sts:AssumeRole",
+            Condition: {
+                StringEquals: { "aws:SourceAccount": ctx.accountId },
+                ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}:*` },
+            },
+        },
+    ]);
+}
+
+/**
+ * What the execution role needs beyond the managed ECS policy: read exactly this tier's
+ * secrets, and decrypt with exactly this tier's key, only when Secrets Manager asks.
+ */
+export function executionSecretsPolicy(ctx: AccountContext, secretArns: string[], keyArn: string): string {
+    if (secretArns.length === 0) throw new Error("executionSecretsPolicy needs at least one secret ARN");
+    return doc([
+        {
+            Sid: "ReadThisTiersSecrets",
+            Effect: "Allow",
+            Action: "secretsmanager:GetSecretValue",
+            Resource: [...secretArns].sort(),
+        },
+        {
+            Sid: "DecryptThisTiersSecrets",
+            Effect: "Allow",
+            Action: "kms:Decrypt",
+            Resource: keyArn,
+            Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${ctx.region}.${ctx.dnsSuffix}` } },
+        },
+    ]);
+}
+
+/** The principal ALB access-log delivery uses in regions opened after August 2022. */
+export const elbLogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/**
+ * Policy of the access-log bucket: TLS only, and ELB log delivery may write under the prefix
+ * for this account and nothing else. Older regions deliver as the region's ELB account, newer
+ * ones as the log-delivery service, so both are allowed.
+ */
+export function accessLogsBucketPolicy(
+    ctx: AccountContext,
+    p: { bucketArn: string; prefix: string; elbAccountArn: string },
+): string {
+    const logObjects = `${p.bucketArn}/${p.prefix}/AWSLogs/${ctx.accountId}/*`;
+    return doc([
+        {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: [p.bucketArn, `${p.bucketArn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+            Sid: "ElbAccountWritesAccessLogs",
+            Effect: "Allow",
+            Principal: { AWS: p.elbAccountArn },
+            Action: "s3:PutObject",
+            Resource: logObjects,
+        },
+        {
+            Sid: "ElbLogDeliveryWritesAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: elbLogDeliveryService },
+            Action: "s3:PutObject",
+            Resource: logObjects,
+        },
+    ]);
+}

@@ -1,0 +1,146 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsBackupBucket } from "../components/backup-bucket/aws";
+import { AwsCache } from "../components/cache/aws";
+import { AwsDatabase } from "../components/database/aws";
+import { instanceClassMemoryGiB } from "../components/database/instance-classes";
+import { postgresDefaultMaxConnections } from "../components/monitoring/alarms";
+import { AwsMonitoring } from "../components/monitoring/aws";
+import { AwsNetwork } from "../components/network/aws";
+import { AwsWebTier } from "../components/web-tier/aws";
+import type { SlipwayConfig } from "./config";
+
+/** Default database instance class, also used to size the connections alarm. */
+const DEFAULT_DB_CLASS = "db.t4g.medium";
+
+/** The tags every taggable resource gets, through the provider's `defaultTags`. */
+export function stackTags(config: SlipwayConfig): Record<string, string> {
+    return {
+        project: pulumi.getProject(),
+        stack: pulumi.getStack(),
+        owner: config.owner ?? "unowned",
+        environment: config.environment,
+        "managed-by": "pulumi",
+        ...config.tags,
+    };
+}
+
+/**
+ * The aws target: the six components over one explicit provider (region and default tags),
+ * wired so that data flows app → database/cache only through security-group references.
+ * Stateful resources are protected when the environment is production.
+ */
+export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record<string, pulumi.Input<unknown>> {
+    const provider = new aws.Provider("aws", {
+        region: config.awsRegion as aws.Region,
+        defaultTags: { tags: stackTags(config) },
+    });
+    const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
+    const protect = config.production;
+
+    const network = new AwsNetwork("net", { ...config.network, protect }, opts);
+    const isolated = { vpcId: network.vpcId, isolatedSubnetIds: network.isolatedSubnetIds };
+
+    const instanceClass = config.database?.instanceClass ?? DEFAULT_DB_CLASS;
+    const database = new AwsDatabase(
+        "db",
+        {
+            ...config.database,
+            instanceClass,
+            // Production keeps deletion protection unless the stack opts out explicitly.
+            deletionProtection: config.database?.deletionProtection ?? config.production,
+            protect,
+            network: isolated,
+        },
+        opts,
+    );
+
+    const cacheReplicas = config.cache?.replicas ?? 1;
+    const cache = new AwsCache("cache", { ...config.cache, replicas: cacheReplicas, protect, network: isolated }, opts);
+
+    const web = new AwsWebTier(
+        "web",
+        {
+            domain: config.domain!,
+            image: config.app!.image!,
+            port: config.app?.port,
+            healthPath: config.app?.healthPath,
+            replicas: config.app?.replicas,
+            maxReplicas: config.app?.maxReplicas,
+            cpu: config.app?.cpu,
+            memoryMiB: config.app?.memoryMiB,
+            env: config.app?.env,
+            // Connection strings carry credentials: they go in as secrets, never as plain env.
+            secrets: {
+                ...config.appSecrets,
+                DATABASE_URL: database.connectionUrl,
+                REDIS_URL: cache.url,
+            },
+            rateLimitPerMinute: config.web?.rateLimitPerMinute,
+            logRetentionDays: config.web?.logRetentionDays,
+            accessLogsRetentionDays: config.web?.accessLogsRetentionDays,
+            hostedZoneId: config.web?.hostedZoneId,
+            certificateArn: config.web?.certificateArn,
+            deletionProtection: config.production,
+            protect,
+            network: {
+                vpcId: network.vpcId,
+                vpcCidr: network.vpcCidr,
+                publicSubnetIds: network.publicSubnetIds,
+                privateSubnetIds: network.privateSubnetIds,
+            },
+            dataStores: [
+                { name: "db", securityGroupId: database.securityGroupId, port: 5432 },
+                { name: "cache", securityGroupId: cache.securityGroupId, port: 6379 },
+            ],
+        },
+        opts,
+    );
+
+    const backups = new AwsBackupBucket("backups", { ...config.backups, protect }, opts);
+
+    const memory = instanceClassMemoryGiB(instanceClass);
+    const monitoring = new AwsMonitoring(
+        "monitoring",
+        {
+            alarmEmails: config.monitoring?.alarmEmails,
+            thresholds: {
+                error5xxPercent: config.monitoring?.error5xxPercent,
+                latencyP95Ms: config.monitoring?.latencyP95Ms,
+                cpuPercent: config.monitoring?.cpuPercent,
+                memoryPercent: config.monitoring?.memoryPercent,
+            },
+            protect,
+            targets: {
+                loadBalancerArnSuffix: web.loadBalancerArnSuffix,
+                targetGroupArnSuffix: web.targetGroupArnSuffix,
+                clusterName: web.clusterName,
+                serviceName: web.serviceName,
+                dbInstanceId: database.instanceId,
+                dbMaxConnections: memory === undefined ? undefined : postgresDefaultMaxConnections(memory),
+                dbStorageGb: config.database?.storageGb ?? 50,
+                cacheClusterIds: cache.memberClusterIds,
+                cacheNodeCount: 1 + cacheReplicas,
+                backupBucketName: backups.bucketName,
+            },
+        },
+        opts,
+    );
+
+    return {
+        url: web.url,
+        loadBalancerDnsName: web.loadBalancerDnsName,
+        certificateValidationRecords: web.certificateValidationRecords,
+        dashboardUrl: monitoring.dashboardUrl,
+        alarmTopicArn: monitoring.topicArn,
+        databaseEndpoint: database.endpoint,
+        databaseUser: database.username,
+        databasePassword: database.password,
+        databaseUrl: database.connectionUrl,
+        cacheEndpoint: cache.primaryEndpoint,
+        cacheAuthToken: cache.authToken,
+        cacheUrl: cache.url,
+        backupBucket: backups.bucketName,
+        vpcId: network.vpcId,
+    };
+}

@@ -1,0 +1,30 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./config-errors";
+import type { Target } from "./config-schema";
+import { type ReadOptions, readStackConfig } from "./read-config";
+
+export interface ProgramResult {
+    target: Target;
+    /** The stack outputs; credentials among them are secret Outputs. */
+    outputs: Record<string, pulumi.Input<unknown>>;
+}
+
+/**
+ * The Slipway program: validates the whole stack config first (a bad value throws one
+ * `ConfigError` line before any resource is registered), then composes the target's stack.
+ * Each target's composition is loaded on demand so a stack only loads its own providers.
+ */
+export async function program(opts: ReadOptions = {}): Promise<ProgramResult> {
+    const config = readStackConfig(opts);
+    switch (config.target) {
+        case "aws": {
+            const { awsStack } = await import("./aws");
+            return { target: "aws", outputs: awsStack(config) };
+        }
+        default:
+            throw new ConfigError(
+                `${config.stackFile}: slipway:target is ${JSON.stringify(config.target)}; expected "aws" ` +
+                    `(the ${config.target} target is not in this release yet)`,
+            );
+    }
+}
