@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { cloudWatchRetentionDays, isCloudWatchRetention } from "../components/shared/cloudwatch";
 
 /**
  * The one schema for a Slipway stack's config: every `slipway:*` key, parsed before any
@@ -14,11 +15,6 @@ export type Target = (typeof targets)[number];
 export const environments = ["production", "staging", "development"] as const;
 export type Environment = (typeof environments)[number];
 
-/** CloudWatch Logs accepts only these retention periods (PutRetentionPolicy). */
-export const logRetentionDays = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
 // ---- leaf builders: each carries its own "expected" sentence ----
 
 const intIn = (min: number, max: number) => {
@@ -28,6 +24,12 @@ const intIn = (min: number, max: number) => {
 
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
     z.enum(values, { error: `one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
+
+/** A retention period CloudWatch Logs accepts. */
+const logRetention = () => {
+    const expected = `one of ${cloudWatchRetentionDays.join(", ")}`;
+    return z.number({ error: expected }).refine(isCloudWatchRetention, { error: expected });
+};
 
 const bool = () => z.boolean({ error: "true or false" });
 
@@ -88,11 +90,7 @@ export const networkSchema = obj({
     cidr: cidr(),
     azCount: z.union([z.literal(2), z.literal(3)], { error: "an integer from 2 to 3" }),
     nat: oneOf(["per-az", "single", "none"]),
-    flowLogRetentionDays: z
-        .number({ error: `one of ${logRetentionDays.join(", ")}` })
-        .refine((n) => (logRetentionDays as readonly number[]).includes(n), {
-            error: `one of ${logRetentionDays.join(", ")}`,
-        }),
+    flowLogRetentionDays: logRetention(),
     subnets: obj({
         public: z.array(cidr(), { error: "a list of CIDR blocks" }),
         private: z.array(cidr(), { error: "a list of CIDR blocks" }),
@@ -104,11 +102,7 @@ export const webSchema = obj({
     rateLimitPerMinute: intIn(10, 100_000),
     hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", 32),
     certificateArn: pattern(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "an ACM certificate ARN"),
-    logRetentionDays: z
-        .number({ error: `one of ${logRetentionDays.join(", ")}` })
-        .refine((n) => (logRetentionDays as readonly number[]).includes(n), {
-            error: `one of ${logRetentionDays.join(", ")}`,
-        }),
+    logRetentionDays: logRetention(),
     accessLogsRetentionDays: intIn(1, 3650),
 }).partial();
 

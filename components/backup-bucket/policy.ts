@@ -2,6 +2,7 @@
  * The backup bucket's bucket policy and key policy, as JSON. Pure so they can be read and
  * tested without a cloud account.
  */
+import { type AccountContext, accountAdministersKey, denyInsecureTransport, policyDocument, type Statement } from "../shared/iam";
 
 export interface BucketPolicyInput {
     bucketArn: string;
@@ -27,15 +28,8 @@ export const writerObjectActions = ["s3:PutObject", "s3:GetObject"] as const;
  */
 export function backupBucketPolicy(p: BucketPolicyInput): string {
     const objects = `${p.bucketArn}/*`;
-    const statements: Record<string, unknown>[] = [
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [p.bucketArn, objects],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
+    const statements: Statement[] = [
+        denyInsecureTransport(p.bucketArn),
         {
             Sid: "DenyOtherEncryption",
             Effect: "Deny",
@@ -84,15 +78,10 @@ export function backupBucketPolicy(p: BucketPolicyInput): string {
             },
         );
     }
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    return policyDocument(statements);
 }
 
-export interface KeyPolicyInput {
-    partition: string;
-    accountId: string;
-    region: string;
-    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`). */
-    dnsSuffix: string;
+export interface KeyPolicyInput extends AccountContext {
     writerRoleArns: string[];
 }
 
@@ -102,15 +91,7 @@ export interface KeyPolicyInput {
  * S3 in this region.
  */
 export function backupKeyPolicy(p: KeyPolicyInput): string {
-    const statements: Record<string, unknown>[] = [
-        {
-            Sid: "AccountAdministers",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${p.partition}:iam::${p.accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
-    ];
+    const statements = [accountAdministersKey(p, "AccountAdministers")];
     if (p.writerRoleArns.length > 0) {
         statements.push({
             Sid: "WritersUseKeyThroughS3",
@@ -121,5 +102,5 @@ export function backupKeyPolicy(p: KeyPolicyInput): string {
             Condition: { StringEquals: { "kms:ViaService": `s3.${p.region}.${p.dnsSuffix}` } },
         });
     }
-    return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    return policyDocument(statements);
 }

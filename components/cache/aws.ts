@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-// The key policy is shared with the database; both let CloudWatch Logs use their own key.
-import { logsEncryptionKeyPolicy } from "../database/key-policy";
+import { awsLookups, withAccountContext } from "../shared/aws-context";
 import { SlipwayComponent } from "../shared/component";
+import { logsEncryptionKeyPolicy } from "../shared/iam";
 import { nameLimits, physicalName } from "../shared/naming";
 import { cacheParameterFamily, cacheUrl, memberClusterIds } from "./engine";
 import { type CacheArgs, type NormalizedCacheArgs, normalizeCacheArgs } from "./index";
@@ -105,9 +105,7 @@ export class AwsCache extends SlipwayComponent {
         const replicationGroupId = physicalName(name, nameLimits.elasticacheReplicationGroup);
         const logGroupName = `/aws/elasticache/${replicationGroupId}`;
 
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const caller = aws.getCallerIdentityOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this });
+        const lookups = awsLookups(this);
 
         const key = new aws.kms.Key(
             this.childName("key"),
@@ -115,15 +113,7 @@ export class AwsCache extends SlipwayComponent {
                 description: `Slipway ${name}: cache data at rest, snapshots and logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: pulumi.all([partition, caller, region]).apply(([p, c, r]) =>
-                    logsEncryptionKeyPolicy({
-                        partition: p.partition,
-                        dnsSuffix: p.dnsSuffix,
-                        accountId: c.accountId,
-                        region: r.region,
-                        logGroupNames: [logGroupName],
-                    }),
-                ),
+                policy: withAccountContext(lookups, (ctx) => logsEncryptionKeyPolicy({ ...ctx, logGroupNames: [logGroupName] })),
             },
             this.childOpts({ protect: a.protect }),
         );

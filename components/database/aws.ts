@@ -1,10 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { awsLookups, withAccountContext } from "../shared/aws-context";
 import { SlipwayComponent } from "../shared/component";
+import { logsEncryptionKeyPolicy } from "../shared/iam";
 import { nameLimits, physicalName } from "../shared/naming";
 import { type DatabaseArgs, type NormalizedDatabaseArgs, normalizeDatabaseArgs } from "./index";
-import { logsEncryptionKeyPolicy } from "./key-policy";
 import { rdsMonitoringPolicyArn, rdsMonitoringTrustPolicy } from "./monitoring-role";
 import { postgresConnectionUrl, postgresParameterFamily, postgresParameters, rdsPasswordSpecials } from "./postgres";
 
@@ -111,9 +112,7 @@ export class AwsDatabase extends SlipwayComponent {
         const replicaIdentifier = physicalName(`${name}-replica`, nameLimits.rdsIdentifier);
         const instanceIdentifiers = a.readReplica ? [identifier, replicaIdentifier] : [identifier];
 
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const caller = aws.getCallerIdentityOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this });
+        const lookups = awsLookups(this);
 
         const key = new aws.kms.Key(
             this.childName("key"),
@@ -121,14 +120,8 @@ export class AwsDatabase extends SlipwayComponent {
                 description: `Slipway ${name}: Postgres storage, backups, Performance Insights and logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: pulumi.all([partition, caller, region]).apply(([p, c, r]) =>
-                    logsEncryptionKeyPolicy({
-                        partition: p.partition,
-                        dnsSuffix: p.dnsSuffix,
-                        accountId: c.accountId,
-                        region: r.region,
-                        logGroupNames: instanceIdentifiers.map((id) => `/aws/rds/instance/${id}/*`),
-                    }),
+                policy: withAccountContext(lookups, (ctx) =>
+                    logsEncryptionKeyPolicy({ ...ctx, logGroupNames: instanceIdentifiers.map((id) => `/aws/rds/instance/${id}/*`) }),
                 ),
             },
             this.childOpts({ protect: a.protect }),
@@ -181,13 +174,13 @@ export class AwsDatabase extends SlipwayComponent {
             this.childName("monitoring"),
             {
                 description: `Slipway ${name}: RDS Enhanced Monitoring`,
-                assumeRolePolicy: caller.accountId.apply(rdsMonitoringTrustPolicy),
+                assumeRolePolicy: lookups.caller.accountId.apply(rdsMonitoringTrustPolicy),
             },
             this.childOpts(),
         );
         const monitoringPolicy = new aws.iam.RolePolicyAttachment(
             this.childName("monitoring-policy"),
-            { role: monitoringRole.name, policyArn: partition.partition.apply(rdsMonitoringPolicyArn) },
+            { role: monitoringRole.name, policyArn: lookups.partition.partition.apply(rdsMonitoringPolicyArn) },
             this.childOpts(),
         );
 

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountContext, awsLookups } from "../shared/aws-context";
 import { SlipwayComponent } from "../shared/component";
-import { flowLogKeyPolicy, flowLogTrustPolicy, flowLogWritePolicy, type AccountContext } from "./flow-log";
+import { flowLogKeyPolicy, flowLogTrustPolicy, flowLogWritePolicy } from "./flow-log";
 import { normalizeNetworkArgs, type NetworkArgs, type NormalizedNetworkArgs } from "./index";
 import { planSubnetCidrs, subnetTiers, type SubnetTier } from "./subnet-plan";
 
@@ -86,14 +87,10 @@ export class AwsNetwork extends SlipwayComponent {
         const plan = planSubnetCidrs({ cidr: cfg.cidr, azCount: cfg.azCount, overrides: cfg.subnets });
         const zoneIndexes = Array.from({ length: cfg.azCount }, (_, i) => i);
 
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this });
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const account: pulumi.Output<AccountContext> = pulumi
-            .all([identity.accountId, partition.partition, region.region, partition.dnsSuffix])
-            .apply(([accountId, part, reg, dnsSuffix]) => ({ accountId, partition: part, region: reg, dnsSuffix }));
+        const lookups = awsLookups(this);
+        const account = accountContext(lookups);
         const serviceName = (service: string): pulumi.Output<string> =>
-            pulumi.interpolate`${partition.reverseDnsPrefix}.${region.region}.${service}`;
+            pulumi.interpolate`${lookups.partition.reverseDnsPrefix}.${lookups.region.region}.${service}`;
 
         // The count of subnets is fixed by azCount (known now); only the zone names may be
         // unknown until the lookup answers, so each subnet indexes into the looked-up list.

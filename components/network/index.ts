@@ -1,4 +1,4 @@
-import { cloudWatchRetentionDays, isCloudWatchRetention } from "./flow-log";
+import { cloudWatchRetentionDays, isCloudWatchRetention } from "../shared/cloudwatch";
 import { isValidCidr, planSubnetCidrs, type SubnetOverrides } from "./subnet-plan";
 
 /** How private subnets reach the internet. */

@@ -1,17 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountContext, awsLookups } from "../shared/aws-context";
+import { cloudWatchRetentionDays, isCloudWatchRetention } from "../shared/cloudwatch";
 import { SlipwayComponent } from "../shared/component";
 import { nameLimits, physicalName } from "../shared/naming";
 import { appContainerName, buildContainerDefinition, tmpVolumeName } from "./container-definition";
 import { fargateSizeProblem } from "./fargate-sizes";
 import { normalizeWebTierArgs, type NormalizedWebTierArgs, type WebTierArgs } from "./index";
-import {
-    accessLogsBucketPolicy,
-    ecsTasksTrustPolicy,
-    executionSecretsPolicy,
-    webTierKeyPolicy,
-    type AccountContext,
-} from "./policies";
+import { accessLogsBucketPolicy, ecsTasksTrustPolicy, executionSecretsPolicy, webTierKeyPolicy } from "./policies";
 import { visibility, wafRateLimitProblem, webAclRules } from "./waf-rules";
 
 /** Where the web tier runs: typically the outputs of `AwsNetwork`. */
@@ -199,11 +195,6 @@ export const awsWebTierDefaults = {
     ipAddressType: "ipv4",
 } as const;
 
-/** The retention periods (days) CloudWatch Logs accepts (PutRetentionPolicy). */
-export const cloudWatchRetentionDays: readonly number[] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
-
 /** ELB policies whose minimum is TLS 1.2 (the TLS13-1-2/1-3, TLS-1-2 and FS-1-2 families). */
 const tls12OrNewerPolicy = /^ELBSecurityPolicy-(TLS13-1-[23]|TLS-1-2|FS-1-2)(-|$)/;
 const dataStoreNameRe = /^[a-z][a-z0-9-]{0,30}$/;
@@ -223,7 +214,7 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
     }
     const rateProblem = wafRateLimitProblem(base.rateLimitPerMinute);
     if (rateProblem) throw new Error(`WebTier rateLimitPerMinute is ${base.rateLimitPerMinute}, but ${rateProblem}.`);
-    if (!cloudWatchRetentionDays.includes(base.logRetentionDays)) {
+    if (!isCloudWatchRetention(base.logRetentionDays)) {
         throw new Error(`WebTier logRetentionDays is ${base.logRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
     }
     const sizeProblem = fargateSizeProblem(base.cpu, base.memoryMiB);
@@ -349,13 +340,8 @@ export class AwsWebTier extends SlipwayComponent {
             pulumi.log.warn(`WebTier image ${a.image} is not pinned by digest: a tag can move between deploys.`, this);
         }
 
-        const invoke = { parent: this };
-        const identity = aws.getCallerIdentityOutput({}, invoke);
-        const partition = aws.getPartitionOutput({}, invoke);
-        const region = aws.getRegionOutput({}, invoke);
-        const ctx: pulumi.Output<AccountContext> = pulumi
-            .all([identity.accountId, partition.partition, partition.dnsSuffix, region.region])
-            .apply(([accountId, p, dnsSuffix, r]) => ({ accountId, partition: p, region: r, dnsSuffix }));
+        const lookups = awsLookups(this);
+        const ctx = accountContext(lookups);
         const logGroupName = `/ecs/${physicalName(name, 200)}`;
 
         // ---- encryption key for the secrets and the log group ----
@@ -412,7 +398,7 @@ export class AwsWebTier extends SlipwayComponent {
                 this.childName("execution-role-ecs"),
                 {
                     role: executionRole.name,
-                    policyArn: pulumi.interpolate`arn:${partition.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+                    policyArn: pulumi.interpolate`arn:${lookups.partition.partition}:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
                 },
                 this.childOpts(),
             ),
@@ -549,7 +535,7 @@ export class AwsWebTier extends SlipwayComponent {
             },
             this.childOpts(),
         );
-        const elbAccount = aws.elb.getServiceAccountOutput({}, invoke);
+        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
         const bucketPolicy = new aws.s3.BucketPolicy(
             this.childName("access-logs-policy"),
             {
@@ -688,7 +674,7 @@ export class AwsWebTier extends SlipwayComponent {
             this.childOpts(),
         );
         const containerDefinitions = pulumi
-            .all([a.image, region.region, logGroup.name, pulumi.all(secretRefs)])
+            .all([a.image, lookups.region.region, logGroup.name, pulumi.all(secretRefs)])
             .apply(([image, r, group, refs]) =>
                 JSON.stringify([
                     buildContainerDefinition({

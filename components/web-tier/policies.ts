@@ -2,22 +2,14 @@
  * The web tier's policy documents (KMS key, IAM trust and permissions, access-log bucket),
  * built as JSON from plain values so they need no provider lookup and are tested alone.
  */
-
-/** Where the policies are evaluated. */
-export interface AccountContext {
-    accountId: string;
-    partition: string;
-    region: string;
-    /** The partition's DNS suffix (`amazonaws.com`, `amazonaws.com.cn`), for service principals. */
-    dnsSuffix: string;
-}
-
-const doc = (statements: unknown[]): string => JSON.stringify({ Version: "2012-10-17", Statement: statements });
-
-/** The ARN of a log group in the account and region. */
-export function logGroupArn(ctx: AccountContext, name: string): string {
-    return `arn:${ctx.partition}:logs:${ctx.region}:${ctx.accountId}:log-group:${name}`;
-}
+import {
+    type AccountContext,
+    accountAdministersKey,
+    denyInsecureTransport,
+    logsMayUseKey,
+    policyDocument,
+    serviceTrustPolicy,
+} from "../shared/iam";
 
 /**
  * Policy of the tier's KMS key. The account statement lets IAM policies grant use of the key
@@ -25,22 +17,9 @@ export function logGroupArn(ctx: AccountContext, name: string): string {
  * tier's log group, pinned through the encryption context it always sends.
  */
 export function webTierKeyPolicy(ctx: AccountContext, appLogGroupName: string): string {
-    return doc([
-        {
-            Sid: "AccountAdministersAndDelegatesToIam",
-            Effect: "Allow",
-            Principal: { AWS: `arn:${ctx.partition}:iam::${ctx.accountId}:root` },
-            Action: "kms:*",
-            Resource: "*",
-        },
-        {
-            Sid: "CloudWatchLogsEncryptsThisTiersLogGroup",
-            Effect: "Allow",
-            Principal: { Service: `logs.${ctx.region}.${ctx.dnsSuffix}` },
-            Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-            Resource: "*",
-            Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn(ctx, appLogGroupName) } },
-        },
+    return policyDocument([
+        accountAdministersKey(ctx, "AccountAdministersAndDelegatesToIam"),
+        logsMayUseKey(ctx, "CloudWatchLogsEncryptsThisTiersLogGroup", appLogGroupName),
     ]);
 }
 
@@ -49,17 +28,7 @@ export function webTierKeyPolicy(ctx: AccountContext, appLogGroupName: string): 
  * assume them (the source conditions close the confused-deputy path).
  */
 export function ecsTasksTrustPolicy(ctx: AccountContext): string {
-    return doc([
-        {
-            Effect: "Allow",
-            Principal: { Service: "ecs-tasks.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: {
-                StringEquals: { "aws:SourceAccount": ctx.accountId },
-                ArnLike: { "aws:SourceArn": `arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}:*` },
-            },
-        },
-    ]);
+    return serviceTrustPolicy("ecs-tasks.amazonaws.com", ctx.accountId, `arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}:*`);
 }
 
 /**
@@ -68,7 +37,7 @@ export function ecsTasksTrustPolicy(ctx: AccountContext): string {
  */
 export function executionSecretsPolicy(ctx: AccountContext, secretArns: string[], keyArn: string): string {
     if (secretArns.length === 0) throw new Error("executionSecretsPolicy needs at least one secret ARN");
-    return doc([
+    return policyDocument([
         {
             Sid: "ReadThisTiersSecrets",
             Effect: "Allow",
@@ -98,15 +67,8 @@ export function accessLogsBucketPolicy(
     p: { bucketArn: string; prefix: string; elbAccountArn: string },
 ): string {
     const logObjects = `${p.bucketArn}/${p.prefix}/AWSLogs/${ctx.accountId}/*`;
-    return doc([
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [p.bucketArn, `${p.bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
+    return policyDocument([
+        denyInsecureTransport(p.bucketArn),
         {
             Sid: "ElbAccountWritesAccessLogs",
             Effect: "Allow",

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AwsBackupBucket, type AwsBackupBucketArgs } from "../../components/backup-bucket/aws";
 import type { Graph } from "../../offline/graph";
+import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const KEY = "aws:kms/key:Key";
@@ -48,8 +49,7 @@ describe("AwsBackupBucket with defaults", () => {
     });
 
     it("parents every child to the component and prefixes its name", () => {
-        const component = graph.one("slipway:components:BackupBucket");
-        const children = graph.resources.filter((r) => r !== component);
+        const children = expectParentedAndPrefixed(graph, "slipway:components:BackupBucket", "backups");
         expect(children.map((c) => c.type).sort()).toEqual(
             [
                 KEY,
@@ -62,10 +62,6 @@ describe("AwsBackupBucket with defaults", () => {
                 "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
             ].sort(),
         );
-        for (const child of children) {
-            expect(child.parent, child.name).toBe(component.urn);
-            expect(child.name.startsWith("backups-"), child.name).toBe(true);
-        }
     });
 
     it("protects the bucket and its key, and nothing else", () => {

@@ -5,6 +5,7 @@ import { cacheParameterFamily, cacheUrl, memberClusterIds } from "../../componen
 import { normalizeCacheArgs } from "../../components/cache/index";
 import { physicalName } from "../../components/shared/naming";
 import { isSecretValue, reveal } from "../../offline/secret-value";
+import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -201,13 +202,8 @@ describe("AwsCache with defaults", () => {
 
     it("parents and prefixes every child", async () => {
         const { graph } = await build({}, "sessions");
-        const component = graph.one(T.component);
-        const children = graph.resources.filter((r) => r !== component);
+        const children = expectParentedAndPrefixed(graph, T.component, "sessions");
         expect(children.length).toBeGreaterThanOrEqual(7);
-        for (const r of children) {
-            expect(r.parent, r.name).toBe(component.urn);
-            expect(r.name.startsWith("sessions-"), r.name).toBe(true);
-        }
     });
 });
 

@@ -2,7 +2,6 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AwsDatabase, type AwsDatabaseArgs, normalizeAwsDatabaseArgs, rdsSettings } from "../../components/database/aws";
 import { databaseDefaults, normalizeDatabaseArgs } from "../../components/database/index";
-import { logsEncryptionKeyPolicy } from "../../components/database/key-policy";
 import { rdsMonitoringTrustPolicy } from "../../components/database/monitoring-role";
 import {
     encodeUriStrict,
@@ -11,9 +10,11 @@ import {
     postgresParameters,
     rdsPasswordSpecials,
 } from "../../components/database/postgres";
+import { logsEncryptionKeyPolicy } from "../../components/shared/iam";
 import { physicalName } from "../../components/shared/naming";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
+import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -300,14 +301,9 @@ describe("AwsDatabase with defaults", () => {
 
     it("parents and prefixes every child", async () => {
         const { graph } = await build({ readReplica: true }, "orders");
-        const component = graph.one(T.component);
-        expect(component.name).toBe("orders");
-        const children = graph.resources.filter((r) => r !== component);
+        expect(graph.one(T.component).name).toBe("orders");
+        const children = expectParentedAndPrefixed(graph, T.component, "orders");
         expect(children.length).toBeGreaterThanOrEqual(12);
-        for (const r of children) {
-            expect(r.parent, r.name).toBe(component.urn);
-            expect(r.name.startsWith("orders-"), r.name).toBe(true);
-        }
     });
 });
 

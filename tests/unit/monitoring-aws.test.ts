@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AwsMonitoring, type AwsMonitoringArgs, backupMetricsFilterId, type MonitoringTargets } from "../../components/monitoring/aws";
 import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
+import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -64,13 +65,8 @@ describe("AwsMonitoring with every target", () => {
     });
 
     it("parents every child to the component and prefixes its name", () => {
-        const component = graph.one("slipway:components:Monitoring");
-        const children = graph.resources.filter((r) => r !== component);
+        const children = expectParentedAndPrefixed(graph, "slipway:components:Monitoring", "mon");
         expect(children.length).toBeGreaterThan(20);
-        for (const child of children) {
-            expect(child.parent, child.name).toBe(component.urn);
-            expect(child.name.startsWith("mon-"), child.name).toBe(true);
-        }
     });
 
     it("encrypts the topic with its own protected key, rotation on", () => {

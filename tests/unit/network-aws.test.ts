@@ -1,9 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { AwsNetwork, interfaceEndpointServices, normalizeAwsNetworkArgs, type AwsNetworkArgs } from "../../components/network/aws";
-import { cloudWatchRetentionDays, flowLogWritePolicy } from "../../components/network/flow-log";
+import { flowLogWritePolicy } from "../../components/network/flow-log";
 import { normalizeNetworkArgs, type NatMode } from "../../components/network/index";
 import { planSubnetCidrs } from "../../components/network/subnet-plan";
+import { cloudWatchRetentionDays } from "../../components/shared/cloudwatch";
 import type { RecordedResource } from "../../offline/recorder";
+import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -303,13 +305,8 @@ describe("AwsNetwork", () => {
 
     it("parents and prefixes every child", async () => {
         const { graph } = await build({ nat: "none" });
-        const component = graph.one(T.component);
-        const children = graph.resources.filter((r) => r !== component);
+        const children = expectParentedAndPrefixed(graph, T.component, "net");
         expect(children.length).toBeGreaterThan(30);
-        for (const r of children) {
-            expect(r.parent, r.name).toBe(component.urn);
-            expect(r.name.startsWith("net-"), r.name).toBe(true);
-        }
     });
 
     it("exposes its outputs, in zone order, and registers them", async () => {

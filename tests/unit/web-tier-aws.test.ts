@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { AwsWebTier, type AwsWebTierArgs } from "../../components/web-tier/aws";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
+import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -81,14 +82,9 @@ const worldOpen = (r: RecordedResource): boolean => inputs(r).cidrIpv4 === "0.0.
 describe("AwsWebTier structure", () => {
     it("registers under slipway:components:WebTier with every child parented and prefixed", async () => {
         const { graph } = await build();
-        const component = graph.one(T.component);
-        expect(component.name).toBe("web");
-        const children = graph.resources.filter((r) => r !== component);
+        expect(graph.one(T.component).name).toBe("web");
+        const children = expectParentedAndPrefixed(graph, T.component, "web");
         expect(children.length).toBeGreaterThan(40);
-        for (const r of children) {
-            expect(r.parent, r.name).toBe(component.urn);
-            expect(r.name.startsWith("web-"), r.name).toBe(true);
-        }
     });
 
     it("registers the documented outputs", async () => {

@@ -1,15 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type AccountContext, logGroupArn } from "../../components/shared/iam";
 import { buildContainerDefinition, healthCheckCommand, type ContainerDefinitionInput } from "../../components/web-tier/container-definition";
-import {
-    accessLogsBucketPolicy,
-    ecsTasksTrustPolicy,
-    elbLogDeliveryService,
-    executionSecretsPolicy,
-    logGroupArn,
-    webTierKeyPolicy,
-    type AccountContext,
-} from "../../components/web-tier/policies";
+import { accessLogsBucketPolicy, ecsTasksTrustPolicy, elbLogDeliveryService, executionSecretsPolicy, webTierKeyPolicy } from "../../components/web-tier/policies";
 import { managedRuleGroups, visibility, wafRateLimitProblem, webAclRules } from "../../components/web-tier/waf-rules";
 
 const ctx: AccountContext = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
