@@ -134,12 +134,47 @@ export const monitoringSchema = obj({
     latencyP95Ms: intIn(10, 60_000),
     cpuPercent: intIn(1, 100),
     memoryPercent: intIn(1, 100),
+    /** Docker targets: how long Prometheus keeps samples. */
+    retentionDays: intIn(1, 3650),
+    /** Docker targets: SMTP relay for Alertmanager's email receiver, host:port. */
+    smtpSmarthost: pattern(/^[a-z0-9.-]+:\d{1,5}$/, "an SMTP relay as host:port, e.g. smtp.example.com:587", 260),
+    smtpFrom: email(),
+    smtpUsername: z.string({ error: "a string" }).min(1, { error: "a non-empty string" }).max(256, { error: "at most 256 characters" }),
 }).partial();
 
 export const backupsSchema = obj({
     retentionDays: intIn(1, 3650),
     noncurrentVersionDays: intIn(1, 3650),
     transitionToColdAfterDays: intIn(1, 3650),
+}).partial();
+
+const sshPublicKey = () =>
+    pattern(
+        /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,
+        "an OpenSSH public key line such as ssh-ed25519 AAAA… you@laptop",
+        16384,
+    );
+
+export const vpsSchema = obj({
+    region: pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1", 8),
+    size: pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet size slug such as s-2vcpu-4gb", 64),
+    image: pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet image slug such as ubuntu-24-04-x64", 64),
+    volumeSizeGb: intIn(10, 16384),
+    swapGb: intIn(0, 64),
+    dropletBackups: bool(),
+    sshPublicKeys: z.array(sshPublicKey(), { error: "a list of OpenSSH public key lines" }),
+    sshAllowedCidrs: z.array(cidr(), { error: "a list of CIDR blocks allowed to reach SSH, e.g. [203.0.113.7/32]" }).min(1, {
+        error: "at least one CIDR block allowed to reach SSH, e.g. [203.0.113.7/32]",
+    }),
+    dnsZone: hostname(),
+    letsEncrypt: oneOf(["staging", "production"]),
+    acmeEmail: email(),
+}).partial();
+
+export const localSchema = obj({
+    httpPort: intIn(1024, 65535),
+    httpsPort: intIn(1024, 65535),
+    dataDir: pattern(/^(\/|~\/)[\w./-]*$/, "an absolute directory such as /home/me/.slipway/local (or ~/…)", 1024),
 }).partial();
 
 const tagKey = pattern(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "a tag key of 1–128 characters not starting with aws:", 128);
@@ -158,6 +193,10 @@ export const stackConfigSchema = obj({
     cache: cacheSchema,
     monitoring: monitoringSchema,
     backups: backupsSchema,
+    vps: vpsSchema,
+    local: localSchema,
+    alertWebhookUrl: pattern(/^https:\/\/\S+$/, "an https:// URL (Slack or any webhook receiver)", 2048),
+    smtpPassword: z.string({ error: "a string" }).min(1, { error: "a non-empty string" }),
     tags: z.record(tagKey, z.string({ error: "a string of at most 256 characters" }).max(256, { error: "a string of at most 256 characters" }), {
         error: mapError("a map of tag key: value"),
     }),
@@ -166,7 +205,7 @@ export const stackConfigSchema = obj({
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
 
 /** Keys whose value must be set with `pulumi config set --secret` (never plain text). */
-export const secretKeys = ["appSecrets"] as const;
+export const secretKeys = ["appSecrets", "alertWebhookUrl", "smtpPassword"] as const;
 
 /** Plain `app.env` names that look like credentials: they belong in `appSecrets`. */
 export const secretLookingEnvName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/;

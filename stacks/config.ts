@@ -66,6 +66,13 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
         if (!c.domain) fail(["domain"], undefined, `a DNS name such as app.example.com (required when target is ${target})`);
         if (!c.app?.image) fail(["app", "image"], undefined, `a pinned image reference (required when target is ${target})`);
     }
+    if (target === "vps") {
+        if (!c.vps?.sshAllowedCidrs) fail(["vps", "sshAllowedCidrs"], undefined, "the CIDR blocks allowed to reach SSH, e.g. [203.0.113.7/32] (required when target is vps)");
+        if (!c.vps?.acmeEmail) fail(["vps", "acmeEmail"], undefined, "an email for Let's Encrypt expiry notices (required when target is vps)");
+    }
+    if (c.local?.httpPort !== undefined && c.local.httpPort === c.local.httpsPort) {
+        fail(["local", "httpsPort"], c.local.httpsPort, "a port different from local.httpPort");
+    }
     if (target === "aws") {
         if (!c.owner) fail(["owner"], undefined, "the owning team, tagged on every resource (required when target is aws)");
         if (c.app?.replicas !== undefined && c.app.replicas < 2) {
