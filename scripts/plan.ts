@@ -86,8 +86,13 @@ process.on("unhandledRejection", (e) => {
     process.exit(1);
 });
 
+/** Exits once stdout has drained: a large document written to a pipe is flushed asynchronously. */
+function exitAfterFlush(code: number): void {
+    process.stdout.write("", () => process.exit(code));
+}
+
 main().then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (e) => {
         process.stderr.write(`plan failed: ${(e as Error).message}\n`);
         process.exit(1);
