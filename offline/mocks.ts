@@ -103,6 +103,43 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { fqdn: String(inputs.name ?? name).replace(/\.$/, "") };
         case "aws:route53/zone:Zone":
             return { zoneId: `Z${h.toUpperCase()}`, nameServers: ["ns-1.awsdns-00.org"] };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+            return { certPem: `-----BEGIN CERTIFICATE-----\n${Buffer.from(`offline-${name}-${h}`).toString("base64")}\n-----END CERTIFICATE-----\n` };
+        // Auto-named containers (app replicas): the provider appends a random suffix to the logical name.
+        case "docker:index/container:Container":
+            return { name: inputs.name ?? `${name}-${h.slice(0, 7)}` };
+        case "tls:index/privateKey:PrivateKey": {
+            // Shaped like real ED25519 keys (a valid OpenSSH public key line, PEM/OpenSSH blocks).
+            const u32 = (n: number) => Buffer.from([0, 0, 0, n]);
+            const key = createHash("sha256").update(`${type}/${name}`).digest();
+            const pub = Buffer.concat([u32(11), Buffer.from("ssh-ed25519"), u32(32), key]).toString("base64");
+            const body = Buffer.from(`offline-${name}-${h}`).toString("base64");
+            return {
+                privateKeyOpenssh: `-----BEGIN OPENSSH PRIVATE KEY-----\n${body}\n-----END OPENSSH PRIVATE KEY-----\n`,
+                privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`,
+                privateKeyPemPkcs8: `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`,
+                publicKeyOpenssh: `ssh-ed25519 ${pub}\n`,
+                publicKeyPem: `-----BEGIN PUBLIC KEY-----\n${pub}\n-----END PUBLIC KEY-----\n`,
+                publicKeyFingerprintSha256: `SHA256:${createHash("sha256").update(key).digest("base64").replace(/=+$/, "")}`,
+            };
+        }
+        case "digitalocean:index/droplet:Droplet": {
+            // Droplet ids are numbers (attachments take `dropletId: number`): `id` here replaces `<name>-id`.
+            const id = String(100000000 + parseInt(h.slice(0, 7), 16));
+            const n = (parseInt(h.slice(0, 2), 16) % 250) + 2;
+            return { id, urn: `do:droplet:${id}`, status: "active", ipv4Address: `198.51.100.${n}`, ipv4AddressPrivate: `10.10.0.${n}`, ipv6Address: `2001:db8::${n}` };
+        }
+        case "digitalocean:index/reservedIp:ReservedIp":
+            return { ipAddress: `203.0.113.${(parseInt(h.slice(0, 2), 16) % 250) + 2}`, urn: `do:reservedip:${name}` };
+        case "command:remote:Command":
+        case "command:local:Command":
+            // The monitoring's file-owner probe prints `uid:gid` (the deploy user's, typically 1000).
+            return { stdout: String(inputs.create ?? "").includes("# slipway-file-owner") ? "# slipway-file-owner\n1000:1000\n" : "", stderr: "" };
+        // A locally built image (skipPush): repoDigest is the image id, what containers run.
+        case "docker:index/image:Image":
+            return { repoDigest: `sha256:${createHash("sha256").update(`${type}/${name}`).digest("hex")}`, baseImageName: inputs.imageName };
+        case "digitalocean:index/spacesKey:SpacesKey":
+            return { accessKey: `DO00OFFLINE${h.toUpperCase()}`, secretKey: `offline-spaces-secret-${h}`, createdAt: "2024-01-01T00:00:00Z" };
         default:
             return common;
     }
@@ -112,8 +149,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
 export function offlineMocks(region: string): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
-            const id = args.id || `${args.name}-id`;
-            const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs, region) };
+            const computed = computedState(args.type, args.name, args.inputs, region);
+            // A type whose real ids are not strings of our making (DigitalOcean droplets) sets its own.
+            const id = args.id || (typeof computed.id === "string" ? computed.id : `${args.name}-id`);
+            const state = { ...args.inputs, ...computed };
             return { id, state: { id, ...state } };
         },
         call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

@@ -68,6 +68,9 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
     }
     if (target === "vps") {
         if (!c.vps?.sshAllowedCidrs) fail(["vps", "sshAllowedCidrs"], undefined, "the CIDR blocks allowed to reach SSH, e.g. [203.0.113.7/32] (required when target is vps)");
+        if (!c.vps?.sshPublicKeys?.length) {
+            fail(["vps", "sshPublicKeys"], c.vps?.sshPublicKeys, "at least one OpenSSH public key whose private key is in your ssh-agent: Docker is driven over SSH with it (required when target is vps)");
+        }
         if (!c.vps?.acmeEmail) fail(["vps", "acmeEmail"], undefined, "an email for Let's Encrypt expiry notices (required when target is vps)");
     }
     if (c.local?.httpPort !== undefined && c.local.httpPort === c.local.httpsPort) {

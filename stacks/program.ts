@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config-errors";
 import type { Target } from "./config-schema";
 import { type ReadOptions, readStackConfig } from "./read-config";
 
@@ -21,10 +20,13 @@ export async function program(opts: ReadOptions = {}): Promise<ProgramResult> {
             const { awsStack } = await import("./aws");
             return { target: "aws", outputs: awsStack(config) };
         }
-        default:
-            throw new ConfigError(
-                `${config.stackFile}: slipway:target is ${JSON.stringify(config.target)}; expected "aws" ` +
-                    `(the ${config.target} target is not in this release yet)`,
-            );
+        case "vps": {
+            const { vpsStack } = await import("./vps");
+            return { target: "vps", outputs: vpsStack(config) };
+        }
+        case "local": {
+            const { localStack } = await import("./local");
+            return { target: "local", outputs: localStack(config) };
+        }
     }
 }

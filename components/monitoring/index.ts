@@ -1,3 +1,5 @@
+import type * as pulumi from "@pulumi/pulumi";
+
 /**
  * The alert thresholds of a Slipway app. Each target turns them into its own alarms
  * (CloudWatch on AWS, Prometheus rules on a VPS), so they are stated in terms both understand.
@@ -111,6 +113,85 @@ export interface MonitoringArgs {
      * ```
      */
     protect?: boolean;
+    /**
+     * How many days of metrics to keep. The Docker targets size Prometheus' storage with it; on
+     * AWS, CloudWatch keeps metrics for 15 months whatever this says.
+     * @default 15
+     * @example
+     * ```ts
+     * { retentionDays: 30 }
+     * ```
+     */
+    retentionDays?: number;
+    /**
+     * A webhook that receives every alert and recovery (a Slack incoming webhook or any receiver
+     * of Alertmanager's webhook JSON). It is a credential: pass a secret. Used by the Docker
+     * targets; the AWS target notifies by email only.
+     * @default no webhook
+     * @example
+     * ```ts
+     * { webhookUrl: config.requireSecret("alertWebhookUrl") }
+     * ```
+     */
+    webhookUrl?: pulumi.Input<string>;
+    /**
+     * The SMTP relay that sends alert emails to `alarmEmails` on the Docker targets (on AWS the
+     * SNS topic sends them). Without it the Docker targets cannot email: alerts still show in
+     * Alertmanager and go to `webhookUrl`.
+     * @default no email on the Docker targets
+     * @example
+     * ```ts
+     * { smtp: { smarthost: "smtp.example.com:587", from: "alerts@example.com", username: "alerts", password: config.requireSecret("smtpPassword") } }
+     * ```
+     */
+    smtp?: SmtpSettings;
+}
+
+/** An SMTP relay for alert emails. */
+export interface SmtpSettings {
+    /**
+     * The relay as `host:port` (587 with STARTTLS, or 465 with implicit TLS).
+     * @example
+     * ```ts
+     * { smarthost: "smtp.example.com:587" }
+     * ```
+     */
+    smarthost: string;
+    /**
+     * The sender address of alert emails.
+     * @example
+     * ```ts
+     * { from: "alerts@example.com" }
+     * ```
+     */
+    from: string;
+    /**
+     * User name for SMTP authentication.
+     * @default no authentication
+     * @example
+     * ```ts
+     * { username: "alerts@example.com" }
+     * ```
+     */
+    username?: string;
+    /**
+     * Password for SMTP authentication; a secret.
+     * @default no authentication
+     * @example
+     * ```ts
+     * { password: config.requireSecret("smtpPassword") }
+     * ```
+     */
+    password?: pulumi.Input<string>;
+    /**
+     * Refuse to send unless the relay offers TLS (STARTTLS).
+     * @default true
+     * @example
+     * ```ts
+     * { requireTls: false } // a relay on a trusted private network only
+     * ```
+     */
+    requireTls?: boolean;
 }
 
 /** `MonitoringArgs` with every default applied. */

@@ -12,7 +12,8 @@ export const images = {
     grafana: "grafana/grafana:11.3.1",
     nodeExporter: "prom/node-exporter:v1.8.2",
     postgresExporter: "quay.io/prometheuscommunity/postgres-exporter:v0.16.0",
-    redisExporter: "oliver006/redis_exporter:v1.66.0",
+    // The -alpine build: the default one is FROM scratch, with no wget for a health check.
+    redisExporter: "oliver006/redis_exporter:v1.66.0-alpine",
     nginxExporter: "nginx/nginx-prometheus-exporter:1.3.0",
     blackboxExporter: "prom/blackbox-exporter:v0.25.0",
     certbot: "certbot/certbot:v2.11.0",
@@ -62,7 +63,15 @@ export const hostPaths = {
     acmeWebroot: "acme/webroot",
     acmeState: "acme/letsencrypt",
     postgresData: "postgres/data",
-    postgresConf: "postgres/postgresql.conf",
+    /**
+     * postgresql.conf and pg_hba.conf share a directory that is bind-mounted whole: a file
+     * rewritten by rename is a new inode, which a single-file bind mount would never show, and
+     * PostgreSQL reloads these in place.
+     */
+    postgresConf: "postgres/conf/postgresql.conf",
+    postgresHba: "postgres/conf/pg_hba.conf",
+    /** The generated password, read once by the image's entrypoint when it initialises the data directory. */
+    postgresPassword: "postgres/secrets/password",
     redisData: "redis/data",
     redisConf: "redis/redis.conf",
     prometheusConf: "prometheus/prometheus.yml",
@@ -73,9 +82,17 @@ export const hostPaths = {
     grafanaProvisioning: "grafana/provisioning",
     grafanaDashboards: "grafana/dashboards",
     grafanaData: "grafana/data",
+    /** Grafana's admin password file (0600), read through GF_SECURITY_ADMIN_PASSWORD__FILE. */
+    grafanaSecrets: "grafana/secrets",
+    /** `promtool test rules` cases for the rendered alert rules (not loaded by Prometheus). */
+    prometheusRuleTests: "prometheus/tests",
     blackboxConf: "blackbox/blackbox.yml",
     /** node-exporter's textfile collector reads *.prom here (the backup job's last-success metric). */
     textfileCollector: "node-exporter/textfile",
     backupScript: "backup/backup.sh",
     backupRepository: "backup/repository",
+    /** The restore script beside the backup script (the runbook and the restore drill run it). */
+    backupRestoreScript: "backup/restore.sh",
+    /** restic's cache and temporary pack files: on disk, not in the container's memory. */
+    backupCache: "backup/cache",
 } as const;

@@ -108,6 +108,34 @@ export interface WebTierArgs {
      */
     rateLimitPerMinute?: number;
     /**
+     * Path prefixes of the sign-in endpoints, held to `authRateLimitPerMinute` per client IP on
+     * top of the general limit, so password guessing is slow.
+     * @default ["/login", "/auth/", "/api/auth/"]
+     * @example
+     * ```ts
+     * { authPaths: ["/session", "/api/token"] }
+     * ```
+     */
+    authPaths?: string[];
+    /**
+     * Requests per minute one client IP may make to `authPaths`.
+     * @default 10
+     * @example
+     * ```ts
+     * { authRateLimitPerMinute: 30 }
+     * ```
+     */
+    authRateLimitPerMinute?: number;
+    /**
+     * The largest request body accepted, in MiB; bigger uploads are refused with 413 at the edge.
+     * @default 10
+     * @example
+     * ```ts
+     * { maxBodySizeMiB: 50 } // photo uploads
+     * ```
+     */
+    maxBodySizeMiB?: number;
+    /**
      * Days to keep the app's logs.
      * @default 90
      * @example
@@ -235,4 +263,34 @@ export function normalizeWebTierArgs(args: WebTierArgs): NormalizedWebTierArgs {
         deletionProtection: args.deletionProtection ?? webTierDefaults.deletionProtection,
         protect: args.protect ?? webTierDefaults.protect,
     };
+}
+
+/** The edge policy beyond the per-IP limit: stricter auth paths and the request-body cap. */
+export interface NormalizedWebTierEdgeArgs {
+    authPaths: string[];
+    authRateLimitPerMinute: number;
+    maxBodySizeMiB: number;
+}
+
+export const webTierEdgeDefaults = {
+    authPaths: ["/login", "/auth/", "/api/auth/"],
+    authRateLimitPerMinute: 10,
+    maxBodySizeMiB: 10,
+} as const;
+
+/** Applies the defaults of `authPaths`, `authRateLimitPerMinute` and `maxBodySizeMiB` and checks them. */
+export function normalizeWebTierEdgeArgs(args: Pick<WebTierArgs, "authPaths" | "authRateLimitPerMinute" | "maxBodySizeMiB">): NormalizedWebTierEdgeArgs {
+    const authPaths = [...(args.authPaths ?? webTierEdgeDefaults.authPaths)];
+    for (const p of authPaths) {
+        if (!/^\/[A-Za-z0-9._~/%-]*$/.test(p)) throw new Error(`WebTier authPaths entry "${p}" must start with "/" and use URL path characters only.`);
+    }
+    const dup = authPaths.find((p, i) => authPaths.indexOf(p) !== i);
+    if (dup !== undefined) throw new Error(`WebTier authPaths lists "${dup}" twice: list each path once.`);
+    const authRateLimitPerMinute = args.authRateLimitPerMinute ?? webTierEdgeDefaults.authRateLimitPerMinute;
+    if (!isInt(authRateLimitPerMinute, 1)) {
+        throw new Error(`WebTier authRateLimitPerMinute is ${authRateLimitPerMinute}, but it must be a whole number of at least 1.`);
+    }
+    const maxBodySizeMiB = args.maxBodySizeMiB ?? webTierEdgeDefaults.maxBodySizeMiB;
+    if (!isInt(maxBodySizeMiB, 1, 10_240)) throw new Error(`WebTier maxBodySizeMiB is ${maxBodySizeMiB}, but it must be a whole number of MiB from 1 to 10240.`);
+    return { authPaths, authRateLimitPerMinute, maxBodySizeMiB };
 }

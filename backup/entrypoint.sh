@@ -1,0 +1,38 @@
+#!/bin/sh
+# Entrypoint of the Slipway backup image: installs one crontab line (BACKUP_SCHEDULE, UTC) that
+# runs BACKUP_COMMAND as BACKUP_USER, hands the writable bind mounts (BACKUP_WRITABLE_DIRS) to
+# that user, and runs busybox crond in the foreground.
+#
+# crond itself stays root: busybox crond switches to the crontab's user for every job
+# (initgroups/setgid/setuid), which needs CAP_SETUID and CAP_SETGID; the chown below needs
+# CAP_CHOWN. The job runs as the unprivileged user and holds no capability.
+set -eu
+
+schedule=${BACKUP_SCHEDULE:-'17 3 * * *'}
+job=${BACKUP_COMMAND:-'/bin/sh /opt/slipway/backup/backup.sh'}
+user=${BACKUP_USER:-'backup'}
+crontabs=${BACKUP_CRONTABS:-'/var/spool/cron/crontabs'}
+
+case "$schedule$job" in
+*'
+'*)
+    echo "slipway-backup: BACKUP_SCHEDULE and BACKUP_COMMAND must be single lines" >&2
+    exit 64
+    ;;
+esac
+
+# Bind mounts arrive owned by whoever created them on the host; only the directory itself is
+# handed over (the files in it were written by this user on earlier runs).
+set -f
+for dir in ${BACKUP_WRITABLE_DIRS:-}; do
+    chown "$user:$user" "$dir"
+done
+set +f
+
+mkdir -p "$crontabs"
+printf '%s %s\n' "$schedule" "$job" >"$crontabs/$user"
+chmod 0600 "$crontabs/$user"
+echo "slipway-backup: running '$job' as $user at '$schedule' (UTC)" >&2
+
+# -f: foreground (the container's main process); -d: log to stderr, level 8 shows each job start.
+exec crond -f -d "${BACKUP_CROND_LOG_LEVEL:-8}" -c "$crontabs"

@@ -1,0 +1,431 @@
+import * as digitalocean from "@pulumi/digitalocean";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { posix } from "node:path";
+import { SlipwayComponent } from "../shared/component";
+import { type DockerHost, hardenedContainerArgs, healthCmd } from "../shared/docker";
+import { shellQuote } from "../shared/host-files";
+import { hostPaths, serviceAliases, servicePorts } from "../shared/images";
+import { physicalName } from "../shared/naming";
+import { type BackupRetention, renderBackupScript, renderRestoreScript } from "./backup-script";
+import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
+import { resticSpacesRepository, spacesLifecycleRules, validateBucketName, validateSpacesRegion } from "./spaces";
+
+/** Where the restic repository lives. */
+export type BackupRepository =
+    /** A private DigitalOcean Spaces bucket: off the droplet (the vps target). */
+    | {
+          kind: "spaces";
+          /** Spaces region slug, e.g. `fra1`; usually the droplet's. */
+          region: string;
+          /** Bucket name (global across Spaces); a unique one is generated when omitted. Changing it replaces the bucket. */
+          bucketName?: string;
+      }
+    /** A directory under the host's data directory (`backup/repository`): for trying Slipway out (the local target), not off-box. */
+    | { kind: "local" };
+
+/** The PostgreSQL database to back up. */
+export interface BackupDatabase {
+    /** Host name on the data network. @default "postgres" (the database container's alias) */
+    host?: pulumi.Input<string>;
+    /** Port. @default 5432 */
+    port?: pulumi.Input<number>;
+    /** User the dump runs as (the database's owner). */
+    user: pulumi.Input<string>;
+    /** That user's password (kept a secret; it reaches the container as `PGPASSWORD`). */
+    password: pulumi.Input<string>;
+    /** Database name. */
+    name: pulumi.Input<string>;
+}
+
+export interface DockerBackupBucketArgs extends BackupBucketArgs {
+    /**
+     * The Docker host the backup job runs on; it must have its networks (the job joins the data
+     * network to reach PostgreSQL).
+     * @example
+     * ```ts
+     * { host: dockerHost }
+     * ```
+     */
+    host: DockerHost;
+    /**
+     * Where the encrypted restic repository lives: a private Spaces bucket (off the droplet: the
+     * vps default) or a directory on the host (the local target).
+     * @example
+     * ```ts
+     * { repository: { kind: "spaces", region: "fra1" } }
+     * ```
+     */
+    repository: BackupRepository;
+    /**
+     * The PostgreSQL database to dump.
+     * @example
+     * ```ts
+     * { database: { user: "app", password: db.password, name: "app" } }
+     * ```
+     */
+    database: BackupDatabase;
+    /**
+     * When the backup runs: a five-field cron expression, in UTC.
+     * @default "17 3 * * *" (daily at 03:17 UTC: off the hour, when most jobs start)
+     * @example
+     * ```ts
+     * { schedule: "17 3,15 * * *" }
+     * ```
+     */
+    schedule?: string;
+    /**
+     * Snapshots kept by `restic forget`: the latest of each of the last `daily` days, `weekly`
+     * weeks and `monthly` months (restic's --keep-daily/weekly/monthly; 0 leaves one out).
+     * `retentionDays` sets the default of `monthly` (one per 30 days, rounded up), so the oldest
+     * backup is about `retentionDays` old. Objects never expire by age in the store: restic's
+     * packs are shared across snapshots.
+     * @default { daily: 7, weekly: 4, monthly: ceil(retentionDays / 30) } (3 with the default 90 days)
+     * @example
+     * ```ts
+     * { keep: { daily: 14, weekly: 8 } }
+     * ```
+     */
+    keep?: Partial<BackupRetention>;
+    /**
+     * A weekly `restic check` that reads a share of the stored data back, on this ISO weekday
+     * (1 = Monday … 7 = Sunday); `false` never checks.
+     * @default { weekday: 7, readDataSubset: "1%" }
+     * @example
+     * ```ts
+     * { check: { weekday: 3, readDataSubset: "5%" } }
+     * ```
+     */
+    check?: false | { weekday?: number; readDataSubset?: string };
+    /**
+     * Memory limit of the backup container in MiB (pg_dump and restic; restic's grows with the
+     * repository's index).
+     * @default 512
+     * @example
+     * ```ts
+     * { memoryMiB: 1024 }
+     * ```
+     */
+    memoryMiB?: number;
+    /**
+     * Build context of the backup image (a directory holding its Dockerfile), relative to the
+     * Pulumi project directory.
+     * @default "backup"
+     * @example
+     * ```ts
+     * { buildContext: "infra/backup" }
+     * ```
+     */
+    buildContext?: string;
+}
+
+/** `DockerBackupBucketArgs`' own settings with every default applied. */
+export interface NormalizedDockerBackupBucketArgs extends NormalizedBackupBucketArgs {
+    schedule: string;
+    keep: BackupRetention;
+    check: false | { weekday: number; readDataSubset: string };
+    memoryMiB: number;
+    buildContext: string;
+}
+
+/**
+ * Noncurrent versions in Spaces are pruned restic packs, not whole backups as on S3: a week is
+ * enough to notice a bad prune or a deletion (the backup-age alert fires within a day) and keeps
+ * the extra storage to a week of pruned data.
+ */
+export const defaultSpacesNoncurrentVersionDays = 7;
+
+const CRON_FIELD = /^[0-9*,/-]+$/;
+
+/** Applies the defaults (neutral ones first) and checks the Docker-only settings. Pure. */
+export function normalizeDockerBackupBucketArgs(
+    args: Pick<DockerBackupBucketArgs, "repository"> & Partial<Omit<DockerBackupBucketArgs, "host" | "database">>,
+): NormalizedDockerBackupBucketArgs {
+    const neutral = normalizeBackupBucketArgs({
+        ...args,
+        noncurrentVersionDays: args.noncurrentVersionDays ?? defaultSpacesNoncurrentVersionDays,
+        // Neither Spaces nor a directory has a colder storage class: nothing to move, nothing to check.
+        transitionToColdAfterDays: false,
+    });
+    const schedule = (args.schedule ?? "17 3 * * *").trim();
+    const fields = schedule.split(/\s+/);
+    if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
+        throw new Error(`BackupBucket schedule must be a five-field cron expression such as "17 3 * * *" (UTC); got "${args.schedule}".`);
+    }
+    const keep: BackupRetention = {
+        daily: args.keep?.daily ?? 7,
+        weekly: args.keep?.weekly ?? 4,
+        monthly: args.keep?.monthly ?? Math.ceil(neutral.retentionDays / 30),
+    };
+    for (const [k, v] of Object.entries(keep)) {
+        if (!Number.isInteger(v) || v < 0) throw new Error(`BackupBucket keep.${k} must be a whole number, 0 or more; got ${v}.`);
+    }
+    if (keep.daily < 1) throw new Error(`BackupBucket keep.daily must be at least 1, or the latest backup would be forgotten; got ${keep.daily}.`);
+    const check = args.check === false ? false : { weekday: args.check?.weekday ?? 7, readDataSubset: args.check?.readDataSubset ?? "1%" };
+    const memoryMiB = args.memoryMiB ?? 512;
+    if (!Number.isInteger(memoryMiB) || memoryMiB < 128) {
+        throw new Error(`BackupBucket memoryMiB must be a whole number of MiB, at least 128 (pg_dump and restic); got ${memoryMiB}.`);
+    }
+    if (args.repository.kind === "spaces") {
+        validateSpacesRegion(args.repository.region);
+        if (args.repository.bucketName !== undefined) validateBucketName(args.repository.bucketName);
+    }
+    return { ...neutral, schedule: fields.join(" "), keep, check, memoryMiB, buildContext: args.buildContext ?? "backup" };
+}
+
+/** Where the backup container sees its mounts; the scripts are rendered with these as defaults. */
+export const backupContainerPaths = {
+    /** The host's backup/ directory (both scripts), read-only. */
+    scripts: "/opt/slipway/backup",
+    /** node-exporter's textfile directory. */
+    textfile: "/var/lib/slipway/textfile",
+    /** restic's cache (`restic/`) and temporary pack files (`tmp/`). */
+    cache: "/var/cache/slipway-backup",
+    /** The repository of the `local` kind. */
+    repository: "/var/lib/restic/repository",
+} as const;
+
+/**
+ * Encrypted, scheduled backups of the PostgreSQL database on the Docker targets: a busybox
+ * crond container runs `pg_dump` into a restic repository (encrypted with a generated
+ * password), keeps 7 daily / 4 weekly / 3 monthly snapshots, checks a sample weekly and writes
+ * the last-success metric for the backup-age alert. On vps the repository is a private Spaces
+ * bucket reached with a key that can touch that bucket only; on local, a directory on the host.
+ *
+ * The restic password is an output (a secret): without it the backups cannot be read, so keep
+ * a copy outside the stack (a password manager). A manual run or a restore runs as the job's
+ * user: `docker exec -u backup <containerName> /bin/sh /opt/slipway/backup/backup.sh` and
+ * `… /opt/slipway/backup/restore.sh TARGET_DATABASE [SNAPSHOT]`.
+ *
+ * The backup image is built from `backup/` by the host's Docker daemon: on vps that is the
+ * droplet's, over SSH (the context is uploaded; nothing is pushed to a registry).
+ *
+ * ## Cost
+ * - Spaces: the account's $5/month subscription covers 250 GiB stored and 1 TiB out (shared by
+ *   all its buckets), then $0.02/GiB-month. restic deduplicates and compresses, so the repository
+ *   is roughly one dump plus the daily changes; pruned data lingers `noncurrentVersionDays` more.
+ * - local: disk under the host's data directory. The job itself: a few minutes of CPU a day.
+ */
+export class DockerBackupBucket extends SlipwayComponent {
+    /** The restic repository: `s3:https://<region>.digitaloceanspaces.com/<bucket>` or the directory on the host. */
+    public readonly repository: pulumi.Output<string>;
+    /** The repository's password (secret). Losing it loses every backup: keep a copy outside the stack. */
+    public readonly resticPassword: pulumi.Output<string>;
+    /** Name of the backup container (for `docker exec`, `docker logs`). */
+    public readonly containerName: pulumi.Output<string>;
+    private readonly spaces?: { bucketName: pulumi.Output<string>; accessKeyId: pulumi.Output<string>; secretKey: pulumi.Output<string> };
+
+    constructor(name: string, args: DockerBackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("BackupBucket", name, opts);
+        const n = normalizeDockerBackupBucketArgs(args);
+        const host = args.host;
+        if (!host.networks) {
+            throw new Error(`BackupBucket ${name} needs host.networks: the backup job reaches PostgreSQL on the data network.`);
+        }
+        if (posix.dirname(hostPaths.backupRestoreScript) !== posix.dirname(hostPaths.backupScript)) {
+            throw new Error("hostPaths.backupScript and hostPaths.backupRestoreScript must share a directory: it is mounted whole.");
+        }
+        const onHost = (relative: string): string => posix.join(host.dataDir, relative);
+        const c = backupContainerPaths;
+        const db = args.database;
+        const dbHost = pulumi.output(db.host ?? serviceAliases.postgres);
+        const dbPort = pulumi.output(db.port ?? servicePorts.postgres);
+
+        // Protected like the store: a new password cannot open the backups made with the old one.
+        const password = new random.RandomPassword(
+            this.childName("restic-password"),
+            { length: 40, special: false },
+            this.childOpts({ protect: n.protect }),
+        );
+
+        let repository: pulumi.Output<string>;
+        let resticRepositoryEnv: pulumi.Input<string>;
+        const storeEnvs: pulumi.Input<string>[] = [];
+        const storeVolumes: docker.types.input.ContainerVolume[] = [];
+        const networks: { name: pulumi.Input<string>; aliases?: string[] }[] = [{ name: host.networks.data, aliases: [serviceAliases.backup] }];
+        const writableDirs: string[] = [c.textfile, c.cache];
+        const hostDirs = [onHost(hostPaths.textfileCollector), onHost(hostPaths.backupCache)];
+
+        if (args.repository.kind === "spaces") {
+            const region = args.repository.region;
+            const bucketName = args.repository.bucketName
+                ? pulumi.output(args.repository.bucketName)
+                : // Bucket names are global across Spaces: a random suffix keeps two installations
+                  // with the same stack and component names apart. Never regenerated (no keepers).
+                  new random.RandomId(this.childName("bucket-suffix"), { byteLength: 4 }, this.childOpts()).hex.apply(
+                      (hex) => `${physicalName(name, 54)}-${hex}`,
+                  );
+            const bucket = new digitalocean.SpacesBucket(
+                this.childName("bucket"),
+                {
+                    name: bucketName,
+                    region,
+                    acl: "private",
+                    versioning: { enabled: true },
+                    lifecycleRules: spacesLifecycleRules(n.noncurrentVersionDays),
+                    forceDestroy: n.forceDestroy,
+                },
+                this.childOpts({ protect: n.protect }),
+            );
+            // Least privilege: read, write and delete (restic prunes and removes its locks) in
+            // this bucket only; no other bucket, no bucket administration.
+            const key = new digitalocean.SpacesKey(
+                this.childName("key"),
+                { name: pulumi.interpolate`${bucket.name}-restic`, grants: [{ bucket: bucket.name, permission: "readwrite" }] },
+                this.childOpts(),
+            );
+            repository = bucket.name.apply((b) => resticSpacesRepository(region, b));
+            resticRepositoryEnv = pulumi.interpolate`RESTIC_REPOSITORY=${repository}`;
+            storeEnvs.push(
+                pulumi.secret(pulumi.interpolate`AWS_ACCESS_KEY_ID=${key.accessKey}`),
+                pulumi.secret(pulumi.interpolate`AWS_SECRET_ACCESS_KEY=${key.secretKey}`),
+            );
+            // The data network is internal (no route out) and Spaces is on the internet: the job
+            // also joins a bridge network of its own, rather than the edge network, so that
+            // reaching the internet does not also mean reaching nginx and the app replicas.
+            const egress = new docker.Network(
+                this.childName("egress"),
+                {
+                    name: `${host.stack}-backup-egress`,
+                    driver: "bridge",
+                    internal: false,
+                    labels: [
+                        { label: "slipway.stack", value: host.stack },
+                        { label: "slipway.component", value: "BackupBucket" },
+                    ],
+                },
+                this.childOpts({ provider: host.provider }),
+            );
+            networks.push({ name: egress.name });
+            this.spaces = { bucketName: bucket.name, accessKeyId: pulumi.secret(key.accessKey), secretKey: pulumi.secret(key.secretKey) };
+        } else {
+            repository = pulumi.output(onHost(hostPaths.backupRepository));
+            resticRepositoryEnv = `RESTIC_REPOSITORY=${c.repository}`;
+            storeVolumes.push({ hostPath: onHost(hostPaths.backupRepository), containerPath: c.repository });
+            writableDirs.push(c.repository);
+            hostDirs.push(onHost(hostPaths.backupRepository));
+        }
+
+        // The job's directories exist before the container mounts them (Docker would create them
+        // root-only). node-exporter, another user, must read the textfile directory: it is made
+        // 0755 while the deploy user still owns it (the container then hands it to the job's
+        // user). Never removed: they hold data.
+        const textfileDir = shellQuote(onHost(hostPaths.textfileCollector));
+        const dirs = host.files.run(this, this.childName("dirs"), {
+            command: `umask 022 && mkdir -p ${hostDirs.map(shellQuote).join(" ")} && { [ ! -O ${textfileDir} ] || chmod 0755 ${textfileDir}; }`,
+            triggers: hostDirs,
+        });
+
+        const connection = { snapshotHost: host.stack };
+        const scriptContent = pulumi.all([dbHost, dbPort, db.user, db.name]).apply(([pgHost, pgPort, pgUser, pgDatabase]) =>
+            renderBackupScript({
+                ...connection,
+                pgHost,
+                pgPort,
+                pgUser,
+                pgDatabase,
+                keep: n.keep,
+                check: n.check,
+                metricsDir: c.textfile,
+            }),
+        );
+        const restoreContent = pulumi
+            .all([dbHost, dbPort, db.user, db.name])
+            .apply(([pgHost, pgPort, pgUser, pgDatabase]) => renderRestoreScript({ ...connection, pgHost, pgPort, pgUser, pgDatabase }));
+        // No secret in either script (they come through the environment), hence world-readable:
+        // the job's user in the container is not the file's owner on the host.
+        const script = host.files.write(this, this.childName("script"), { path: hostPaths.backupScript, content: scriptContent, mode: "0755" });
+        const restoreScript = host.files.write(this, this.childName("restore-script"), {
+            path: hostPaths.backupRestoreScript,
+            content: restoreContent,
+            mode: "0755",
+        });
+
+        const image = new docker.Image(
+            this.childName("image"),
+            { imageName: `slipway/backup:${host.stack}`, build: { context: n.buildContext }, skipPush: true },
+            this.childOpts({ provider: host.provider }),
+        );
+
+        const scriptsDir = posix.dirname(hostPaths.backupScript);
+        const container = new docker.Container(
+            this.childName("container"),
+            hardenedContainerArgs(host, {
+                // The local image id: a rebuilt image replaces the container.
+                image: image.repoDigest,
+                name: `${host.stack}-backup`,
+                memoryMiB: n.memoryMiB,
+                healthcheck: { test: healthCmd("pgrep", "-x", "crond"), intervalSeconds: 30 },
+                component: "BackupBucket",
+                networks,
+                envs: [
+                    resticRepositoryEnv,
+                    pulumi.secret(pulumi.interpolate`RESTIC_PASSWORD=${password.result}`),
+                    ...storeEnvs,
+                    pulumi.interpolate`PGHOST=${dbHost}`,
+                    pulumi.interpolate`PGPORT=${dbPort}`,
+                    pulumi.interpolate`PGUSER=${db.user}`,
+                    pulumi.interpolate`PGDATABASE=${db.name}`,
+                    pulumi.secret(pulumi.interpolate`PGPASSWORD=${db.password}`),
+                    `RESTIC_CACHE_DIR=${c.cache}/restic`,
+                    // restic's temporary packs on disk: /tmp is a small tmpfs counted as memory.
+                    `TMPDIR=${c.cache}/tmp`,
+                    "TZ=UTC",
+                    `BACKUP_SCHEDULE=${n.schedule}`,
+                    `BACKUP_COMMAND=/bin/sh ${c.scripts}/${posix.basename(hostPaths.backupScript)}`,
+                    `BACKUP_WRITABLE_DIRS=${writableDirs.join(" ")}`,
+                ],
+                volumes: [
+                    // The directory, not the file: a file rewritten by rename is a new inode that
+                    // a single-file bind mount never shows. crond reads the script at every run,
+                    // so a new script needs no new container.
+                    { hostPath: onHost(scriptsDir), containerPath: c.scripts, readOnly: true },
+                    { hostPath: onHost(hostPaths.textfileCollector), containerPath: c.textfile },
+                    { hostPath: onHost(hostPaths.backupCache), containerPath: c.cache },
+                    ...storeVolumes,
+                ],
+                readOnly: true,
+                tmpfs: { "/var/spool/cron/crontabs": "rw,noexec,nosuid,size=1m", "/tmp": "rw,noexec,nosuid,size=16m" },
+                // The entrypoint hands the writable mounts to the job's user (CHOWN) and crond
+                // switches to that user for each job (SETGID, SETUID); the job holds none of them.
+                capAdd: ["CHOWN", "SETGID", "SETUID"],
+            }),
+            this.childOpts({ provider: host.provider, dependsOn: [script, restoreScript, dirs], deleteBeforeReplace: true }),
+        );
+
+        this.repository = repository;
+        this.resticPassword = pulumi.secret(password.result);
+        this.containerName = container.name;
+        this.registerOutputs({
+            repository: this.repository,
+            resticPassword: this.resticPassword,
+            containerName: this.containerName,
+            bucketName: this.spaces?.bucketName,
+            spacesAccessKeyId: this.spaces?.accessKeyId,
+            spacesSecretKey: this.spaces?.secretKey,
+        });
+    }
+
+    private spacesOnly(what: string): NonNullable<DockerBackupBucket["spaces"]> {
+        if (!this.spaces) {
+            throw new Error(`BackupBucket ${this.baseName} keeps its backups in a local directory: ${what} exists only with repository: { kind: "spaces", … }.`);
+        }
+        return this.spaces;
+    }
+
+    /** Name of the Spaces bucket (spaces repository only). */
+    public get bucketName(): pulumi.Output<string> {
+        return this.spacesOnly("bucketName").bucketName;
+    }
+
+    /** Access key id of the bucket's Spaces key (secret; spaces repository only), for a restore from elsewhere. */
+    public get spacesAccessKeyId(): pulumi.Output<string> {
+        return this.spacesOnly("spacesAccessKeyId").accessKeyId;
+    }
+
+    /** Secret key of the bucket's Spaces key (secret; spaces repository only). */
+    public get spacesSecretKey(): pulumi.Output<string> {
+        return this.spacesOnly("spacesSecretKey").secretKey;
+    }
+}

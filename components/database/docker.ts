@@ -1,0 +1,256 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { posix } from "node:path";
+import { SlipwayComponent } from "../shared/component";
+import { type DockerHost, hardenedContainerArgs, healthCmd } from "../shared/docker";
+import { contentHash } from "../shared/host-files";
+import { hostPaths, images, serviceAliases, servicePorts } from "../shared/images";
+import { type DatabaseArgs, type NormalizedDatabaseArgs, normalizeDatabaseArgs } from "./index";
+import { encodeUriStrict, postgresMajorVersion } from "./postgres";
+import {
+    minPostgresMemoryMiB,
+    postgresMaxWalSizeMb,
+    postgresReloadScript,
+    postgresShmSizeMiB,
+    renderPgHba,
+    renderPostgresConf,
+} from "./postgres-conf";
+
+export interface DockerDatabaseArgs extends DatabaseArgs {
+    /**
+     * The Docker host, with its networks: the database joins the `data` network only.
+     * @default required
+     * @example
+     * ```ts
+     * { host: { ...dockerHost, networks: network.hostNetworks } }
+     * ```
+     */
+    host: DockerHost;
+    /**
+     * Memory limit of the PostgreSQL container in MiB; shared_buffers, effective_cache_size,
+     * work_mem and maintenance_work_mem are derived from it. At least 256.
+     * @default A quarter of `host.memoryMiB`.
+     * @example
+     * ```ts
+     * { memoryMiB: 2048 }
+     * ```
+     */
+    memoryMiB?: number;
+    /**
+     * `max_connections`: the sum of every app replica's pool size plus the exporter and backup job.
+     * @default 100
+     * @example
+     * ```ts
+     * { maxConnections: 200 }
+     * ```
+     */
+    maxConnections?: number;
+    /**
+     * Networks allowed to connect over TCP (pg_hba.conf): CIDR blocks or `samenet`. The
+     * container's only interface besides loopback is on the data network, so `samenet` is
+     * exactly that network, whatever subnet Docker gave it.
+     * @default ["samenet"]
+     * @example
+     * ```ts
+     * { clients: ["172.30.0.0/24"] }
+     * ```
+     */
+    clients?: string[];
+}
+
+export type NormalizedDockerDatabaseArgs = NormalizedDatabaseArgs & {
+    host: DockerHost;
+    networks: { edge: pulumi.Input<string>; data: pulumi.Input<string> };
+    memoryMiB: number;
+    maxConnections: number;
+    clients: string[];
+};
+
+/** The major version of the pinned image: a data directory only opens with the major that wrote it. */
+export const dockerPostgresMajor = (image: string = images.postgres): number => Number(/:(\d+)/.exec(image)?.[1]);
+
+/**
+ * Applies the neutral defaults plus the Docker-only ones and checks them. `multiAz`,
+ * `readReplica`, `maxStorageGb` and `backupRetentionDays` have no single-host meaning here
+ * (backups are the BackupBucket's job) and `deletionProtection` is what `protect` does;
+ * `storageGb` sizes max_wal_size and `performanceInsights` loads pg_stat_statements.
+ */
+export function normalizeDockerDatabaseArgs(name: string, args: DockerDatabaseArgs): NormalizedDockerDatabaseArgs {
+    const { host, memoryMiB, maxConnections, clients, ...neutral } = args;
+    const where = `the ${name} Postgres database`;
+    if (!host) throw new Error(`host is required for ${where}: pass the DockerHost the payload runs on.`);
+    if (!host.networks) throw new Error(`host.networks is required for ${where}: create a DockerNetwork and pass its hostNetworks.`);
+    const a = normalizeDatabaseArgs(name, neutral);
+    const pinned = dockerPostgresMajor();
+    if (postgresMajorVersion(a.engineVersion, where) !== pinned) {
+        throw new Error(
+            `engineVersion "${a.engineVersion}" is not available for ${where} on Docker, which runs the pinned ${images.postgres}; use "${pinned}" (or bump images.postgres and upgrade the data directory with pg_upgrade).`,
+        );
+    }
+    const budget = memoryMiB ?? Math.floor(host.memoryMiB / 4);
+    if (!Number.isInteger(budget) || budget < minPostgresMemoryMiB) {
+        throw new Error(
+            `memoryMiB is ${budget} for ${where}${memoryMiB === undefined ? ` (a quarter of the host's ${host.memoryMiB} MiB)` : ""}; give PostgreSQL a whole number of at least ${minPostgresMemoryMiB} MiB.`,
+        );
+    }
+    return { ...a, host, networks: host.networks, memoryMiB: budget, maxConnections: maxConnections ?? 100, clients: clients ?? ["samenet"] };
+}
+
+/** Where things live inside the container. */
+export const postgresContainerPaths = {
+    data: "/var/lib/postgresql/data",
+    confDir: "/etc/slipway/postgres",
+    password: "/run/secrets/postgres-password",
+} as const;
+
+/**
+ * PostgreSQL in one container on the internal data network (alias `postgres`), never
+ * published; data in a bind mount under the host's data directory; postgresql.conf tuned from
+ * the memory limit and pg_hba.conf (SCRAM, data network only) in host files, reloaded in place
+ * when they change; the generated password handed over as a 0600 file.
+ *
+ * With `protect` (the default) the container is protected too: the data survives on the host
+ * either way, but `pulumi destroy` or an accidental replacement would take the database down.
+ * An image bump therefore needs `protect: false` for that one deployment.
+ *
+ * ## Cost
+ * Nothing beyond the host: the memory limit (`memoryMiB`) and disk under the data directory.
+ */
+export class DockerDatabase extends SlipwayComponent {
+    /** Host name on the data network ("postgres"). */
+    public readonly host: pulumi.Output<string>;
+    /** TCP port on the data network (5432). */
+    public readonly port: pulumi.Output<number>;
+    public readonly databaseName: pulumi.Output<string>;
+    public readonly username: pulumi.Output<string>;
+    /** The generated password (secret). */
+    public readonly password: pulumi.Output<string>;
+    /** `postgres://user:pass@postgres:5432/db`, URL-encoded (secret). */
+    public readonly connectionUrl: pulumi.Output<string>;
+    /** The container's fixed name, `${stack}-postgres` (for `docker exec`, the exporter, the backup job). */
+    public readonly containerName: pulumi.Output<string>;
+
+    constructor(name: string, args: DockerDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        const a = normalizeDockerDatabaseArgs(name, args);
+        super("Database", name, opts);
+        const host = a.host;
+        const port = servicePorts.postgres;
+        const containerName = `${host.stack}-postgres`;
+        const confDir = posix.dirname(hostPaths.postgresConf);
+        if (posix.dirname(hostPaths.postgresHba) !== confDir) throw new Error("hostPaths.postgresConf and postgresHba must share a directory (it is mounted whole).");
+        const inContainer = (hostPath: string): string => posix.join(postgresContainerPaths.confDir, posix.basename(hostPath));
+        const onHost = (relative: string): string => posix.join(host.dataDir, relative);
+
+        // The data directory keeps the hash of this password: replacing it would lock the app
+        // out, so it is as stateful as the data and protected with it.
+        const password = new random.RandomPassword(
+            this.childName("password"),
+            // Letters and digits only: the value travels through URLs, env files and shells unquoted.
+            { length: 40, special: false, minLower: 1, minUpper: 1, minNumeric: 1 },
+            this.childOpts({ protect: a.protect }),
+        );
+
+        const conf = renderPostgresConf({
+            memoryMiB: a.memoryMiB,
+            maxConnections: a.maxConnections,
+            // The container's only interfaces are loopback and the data network.
+            listenAddresses: ["*"],
+            port,
+            slowQueryMs: a.slowQueryMs,
+            maxWalSizeMb: postgresMaxWalSizeMb(a.storageGb),
+            hbaFile: inContainer(hostPaths.postgresHba),
+            statStatements: a.performanceInsights,
+        });
+        // The socket is not mounted anywhere, so only processes inside the container (which
+        // could read the data files anyway) reach it: trust there lets `docker exec … psql`
+        // reload the config without the password.
+        const hba = renderPgHba({ clients: a.clients, localAuth: "trust" });
+
+        const confFile = host.files.write(this, this.childName("conf"), { path: hostPaths.postgresConf, content: conf, mode: "0644" });
+        const hbaFile = host.files.write(this, this.childName("hba"), { path: hostPaths.postgresHba, content: hba, mode: "0644" });
+        // A file rather than POSTGRES_PASSWORD: an env var would show in `docker inspect` and in
+        // the container's config for anyone with Docker access; the file is 0600 on the host and
+        // read once, by the entrypoint as root, when it initialises an empty data directory.
+        const passwordFile = host.files.write(this, this.childName("password-file"), {
+            path: hostPaths.postgresPassword,
+            content: pulumi.secret(password.result),
+            mode: "0600",
+        });
+
+        const container = new docker.Container(
+            this.childName("postgres"),
+            {
+                ...hardenedContainerArgs(host, {
+                    image: images.postgres,
+                    name: containerName,
+                    memoryMiB: a.memoryMiB,
+                    component: "database",
+                    // TCP on 127.0.0.1, not the socket: the entrypoint's first-run server listens
+                    // on the socket only, and must not count as healthy.
+                    healthcheck: {
+                        test: healthCmd("pg_isready", "-h", "127.0.0.1", "-p", String(port), "-U", a.username, "-d", a.databaseName),
+                        intervalSeconds: 10,
+                        startPeriodSeconds: 60,
+                    },
+                    networks: [{ name: a.networks.data, aliases: [serviceAliases.postgres] }],
+                    envs: [`POSTGRES_DB=${a.databaseName}`, `POSTGRES_USER=${a.username}`, `POSTGRES_PASSWORD_FILE=${postgresContainerPaths.password}`],
+                    command: ["postgres", "-c", `config_file=${inContainer(hostPaths.postgresConf)}`],
+                    volumes: [
+                        { hostPath: onHost(hostPaths.postgresData), containerPath: postgresContainerPaths.data },
+                        // The directory, not the files: a rewritten file is a new inode that a
+                        // file bind mount would never show, and the reload must see it.
+                        { hostPath: onHost(confDir), containerPath: postgresContainerPaths.confDir, readOnly: true },
+                        { hostPath: onHost(hostPaths.postgresPassword), containerPath: postgresContainerPaths.password, readOnly: true },
+                    ],
+                    readOnly: true,
+                    tmpfs: { "/var/run/postgresql": "rw,nosuid,nodev,noexec,size=1m", "/tmp": "rw,nosuid,nodev,noexec,size=64m" },
+                    // The entrypoint starts as root to chown the data directory and read the
+                    // password file, then drops to the postgres user; nothing more.
+                    capAdd: ["CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER"],
+                    // A clean shutdown checkpoints; cutting it short means crash recovery at start.
+                    stopTimeoutSeconds: 60,
+                }),
+                shmSize: postgresShmSizeMiB(a.memoryMiB),
+            },
+            // Fixed name: the old container must be gone before its replacement can take the name.
+            this.childOpts({
+                provider: host.provider,
+                deleteBeforeReplace: true,
+                protect: a.protect,
+                dependsOn: [confFile, hbaFile, passwordFile],
+            }),
+        );
+
+        // Re-run whenever a config file's content changes; the container itself never sees the
+        // content, so a config change reloads PostgreSQL instead of replacing it.
+        host.files.run(this, this.childName("reload"), {
+            command: postgresReloadScript({ container: containerName, username: a.username, databaseName: a.databaseName }),
+            triggers: [contentHash(conf), contentHash(hba)],
+            dependsOn: [container, confFile, hbaFile],
+        });
+
+        this.host = pulumi.output(serviceAliases.postgres);
+        this.port = pulumi.output(port);
+        this.databaseName = pulumi.output(a.databaseName);
+        this.username = pulumi.output(a.username);
+        this.password = pulumi.secret(password.result);
+        this.connectionUrl = pulumi.secret(
+            password.result.apply(
+                (pw) =>
+                    `postgres://${encodeUriStrict(a.username)}:${encodeUriStrict(pw)}@${serviceAliases.postgres}:${port}/${encodeUriStrict(a.databaseName)}`,
+            ),
+        );
+        this.containerName = container.name;
+
+        this.registerOutputs({
+            host: this.host,
+            port: this.port,
+            databaseName: this.databaseName,
+            username: this.username,
+            password: this.password,
+            connectionUrl: this.connectionUrl,
+            containerName: this.containerName,
+        });
+    }
+}

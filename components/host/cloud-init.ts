@@ -1,0 +1,262 @@
+import { posix } from "node:path";
+import { stringify } from "yaml";
+import { containerLogOptions } from "../shared/docker";
+import { shellQuote } from "../shared/host-files";
+
+/** Everything the droplet's first boot needs; every path and name is an option. */
+export interface CloudInitOptions {
+    /** The account that deploys: docker group, no sudo, key-only. */
+    user: string;
+    /** OpenSSH public key lines allowed to log in as `user`. */
+    authorizedKeys: string[];
+    /** The pinned SSH host key, so a rebuilt droplet keeps its identity. */
+    hostKey: { privateKeyOpenssh: string; publicKeyOpenssh: string };
+    /** Where the data volume is mounted (`/mnt/slipway`). */
+    dataDir: string;
+    /** The volume's stable device path (`/dev/disk/by-id/scsi-0DO_Volume_<name>` on DigitalOcean). */
+    volumeDevice: string;
+    /** Label given if the volume has to be formatted here (ext4 labels: at most 16 characters). */
+    volumeLabel: string;
+    /** How long to wait for the volume to be attached (it is attached after the droplet boots). */
+    volumeWaitSeconds: number;
+    /** Swap file size in GiB; 0 for none. */
+    swapGb: number;
+    /** Reboot for kernel/libc security updates at this UTC time ("HH:MM"), or never. */
+    automaticRebootTime: string | false;
+    /** Container log rotation as Docker daemon defaults. */
+    dockerLogOptions?: { "max-size": string; "max-file": string };
+}
+
+/** Where the rendered files go on the host (exported for tests and the artifact checks). */
+export const cloudInitPaths = {
+    dockerDaemon: "/etc/docker/daemon.json",
+    sshd: "/etc/ssh/sshd_config.d/50-slipway.conf",
+    unattendedUpgrades: "/etc/apt/apt.conf.d/52slipway-unattended-upgrades",
+    sysctl: "/etc/sysctl.d/60-slipway.conf",
+    dockerDropIn: "/etc/systemd/system/docker.service.d/10-slipway-data.conf",
+    bootstrap: "/usr/local/sbin/slipway-bootstrap",
+    swapFile: "/swapfile",
+} as const;
+
+const unixName = /^[a-z_][a-z0-9_-]{0,31}$/;
+const safePath = /^\/[A-Za-z0-9._/-]+$/;
+
+function check(o: CloudInitOptions): void {
+    if (!unixName.test(o.user)) throw new Error(`user "${o.user}" is not a valid Unix user name.`);
+    if (!safePath.test(o.dataDir) || posix.normalize(o.dataDir) !== o.dataDir || o.dataDir === "/") {
+        throw new Error(`dataDir "${o.dataDir}" must be a normalised absolute path other than / (letters, digits, . _ - /).`);
+    }
+    if (!safePath.test(o.volumeDevice)) throw new Error(`volumeDevice "${o.volumeDevice}" must be an absolute device path.`);
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(o.volumeLabel)) throw new Error(`volumeLabel "${o.volumeLabel}" must be 1–16 letters, digits, _ or -.`);
+    if (!Number.isInteger(o.volumeWaitSeconds) || o.volumeWaitSeconds < 1) throw new Error(`volumeWaitSeconds must be a positive whole number.`);
+    if (!Number.isInteger(o.swapGb) || o.swapGb < 0 || o.swapGb > 64) throw new Error(`swapGb is ${o.swapGb}; it must be a whole number from 0 to 64.`);
+    if (o.automaticRebootTime !== false && !/^([01]\d|2[0-3]):[0-5]\d$/.test(o.automaticRebootTime)) {
+        throw new Error(`automaticRebootTime "${o.automaticRebootTime}" must be HH:MM (UTC) or false.`);
+    }
+    if (o.authorizedKeys.length === 0) throw new Error(`At least one authorized key is needed, or nobody could log in as ${o.user}.`);
+    for (const k of o.authorizedKeys) {
+        if (/[\r\n]/.test(k) || !/^(ssh-|ecdsa-)/.test(k.trim())) throw new Error(`"${k.slice(0, 40)}…" is not a single OpenSSH public key line.`);
+    }
+}
+
+/**
+ * Docker daemon defaults: rotated json-file logs (the default driver grows without bound),
+ * containers survive a daemon restart or upgrade (`live-restore`), published ports go through
+ * iptables rather than a userland proxy process per port, and no container gains privileges
+ * through setuid binaries.
+ */
+export function dockerDaemonConfig(log: { "max-size": string; "max-file": string } = containerLogOptions): Record<string, unknown> {
+    return {
+        "log-driver": "json-file",
+        "log-opts": { ...log },
+        "live-restore": true,
+        "userland-proxy": false,
+        "no-new-privileges": true,
+    };
+}
+
+/**
+ * sshd hardening. sshd keeps the FIRST value it reads for a keyword and reads
+ * sshd_config.d/*.conf in order at the top of sshd_config, so this file (50-) wins over the
+ * image's 60-cloudimg-settings.conf and the main file. Root cannot log in at all; only `user`
+ * can, with a key. Local forwarding stays allowed so operators can `ssh -L` to the loopback-only
+ * admin UIs (Grafana, Prometheus); remote forwarding, agent forwarding and X11 are off.
+ */
+export function sshdConfig(user: string): string {
+    return [
+        "# Slipway: key-only SSH for the deploy user; managed by cloud-init, replaced on rebuild.",
+        "HostKey /etc/ssh/ssh_host_ed25519_key",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        "PermitRootLogin no",
+        `AllowUsers ${user}`,
+        "MaxAuthTries 3",
+        "LoginGraceTime 30",
+        "MaxStartups 10:30:60",
+        "X11Forwarding no",
+        "AllowAgentForwarding no",
+        "AllowTcpForwarding local",
+        "PermitTunnel no",
+        "",
+    ].join("\n");
+}
+
+/**
+ * Unattended upgrades: security pockets only (a feature update never lands unasked), and a
+ * reboot at a fixed quiet time when a kernel or libc fix needs one. A single host has no
+ * redundancy, so that is a minute or two of downtime, but an unpatched kernel is worse; the
+ * payload comes back by itself (containers restart unless-stopped, Docker waits for the data
+ * volume). `#clear` drops the image's default origin list so ours is the only one.
+ */
+export function unattendedUpgradesConfig(rebootTime: string | false): string {
+    return [
+        "// Slipway: security updates only; managed by cloud-init.",
+        'APT::Periodic::Update-Package-Lists "1";',
+        'APT::Periodic::Unattended-Upgrade "1";',
+        'APT::Periodic::AutocleanInterval "7";',
+        "#clear Unattended-Upgrade::Allowed-Origins;",
+        "Unattended-Upgrade::Allowed-Origins {",
+        '    "${distro_id}:${distro_codename}-security";',
+        '    "${distro_id}ESMApps:${distro_codename}-apps-security";',
+        '    "${distro_id}ESM:${distro_codename}-infra-security";',
+        "};",
+        'Unattended-Upgrade::Remove-Unused-Kernel-Packages "true";',
+        'Unattended-Upgrade::Remove-Unused-Dependencies "true";',
+        `Unattended-Upgrade::Automatic-Reboot "${rebootTime === false ? "false" : "true"}";`,
+        ...(rebootTime === false ? [] : [`Unattended-Upgrade::Automatic-Reboot-Time "${rebootTime}";`]),
+        "",
+    ].join("\n");
+}
+
+/**
+ * Docker must not start before the data volume is mounted: a container bind-mounting a path
+ * under an unmounted data directory would get an empty directory on the root disk (PostgreSQL
+ * would initialise a new, empty cluster there). With the volume missing, Docker stays down,
+ * which is the failure we want.
+ */
+export function dockerDataDropIn(dataDir: string): string {
+    return ["[Unit]", `RequiresMountsFor=${dataDir}`, ""].join("\n");
+}
+
+/**
+ * The first-boot script (cloud-init `runcmd`), one `set -eu` script so any failure marks
+ * cloud-init as failed and the readiness gate refuses to deploy. It waits for the volume
+ * (DigitalOcean attaches it after the droplet boots), formats it only when it holds no
+ * filesystem at all (never a volume with data), mounts it through fstab (`nofail`, so a
+ * missing volume does not stop the boot; Docker's drop-in keeps Docker down instead), hands the
+ * data directory to the deploy user, applies sysctl, enables Docker, and checks and reloads
+ * sshd (reload keeps open sessions; the hardened config is normally already in effect because
+ * cloud-init writes it before sshd first starts).
+ */
+export function bootstrapScript(o: CloudInitOptions): string {
+    const dev = shellQuote(o.volumeDevice);
+    const dir = shellQuote(o.dataDir);
+    const user = o.user; // checked: a plain Unix name
+    const fstab = shellQuote(`${o.volumeDevice} ${o.dataDir} ext4 defaults,nofail,discard,noatime 0 2`);
+    return [
+        "#!/bin/sh",
+        "# Slipway first-boot bootstrap; run once by cloud-init (runcmd).",
+        "set -eu",
+        "",
+        `dev=${dev}`,
+        `dir=${dir}`,
+        "waited=0",
+        'while [ ! -b "$dev" ]; do',
+        `    if [ "$waited" -ge ${o.volumeWaitSeconds} ]; then`,
+        `        echo "slipway: data volume $dev was not attached within ${o.volumeWaitSeconds}s" >&2`,
+        "        exit 1",
+        "    fi",
+        "    sleep 2",
+        "    waited=$((waited + 2))",
+        "done",
+        "",
+        "# blkid -p exits 2 when the device holds no filesystem (nor anything else it recognises).",
+        "probe=0",
+        'blkid -p "$dev" >/dev/null 2>&1 || probe=$?',
+        'case "$probe" in',
+        "    0) ;;",
+        `    2) mkfs.ext4 -q -L ${shellQuote(o.volumeLabel)} "$dev" ;;`,
+        '    *) echo "slipway: cannot probe $dev (blkid exit $probe); not formatting it" >&2',
+        "       exit 1 ;;",
+        "esac",
+        "",
+        'mkdir -p "$dir"',
+        `if ! awk -v d="$dev" '$1 == d { found = 1 } END { exit !found }' /etc/fstab; then`,
+        `    echo ${fstab} >> /etc/fstab`,
+        "fi",
+        "systemctl daemon-reload",
+        'mountpoint -q "$dir" || mount "$dir"',
+        `chown ${user}:${user} "$dir"`,
+        'chmod 0755 "$dir"',
+        "",
+        "sysctl --system >/dev/null",
+        "systemctl enable --now docker",
+        "# Socket-activated sshd (Ubuntu 22.10+) creates its runtime directory only when it first runs.",
+        "install -d -m 0755 /run/sshd",
+        "sshd -t",
+        "systemctl try-reload-or-restart ssh",
+        "",
+    ].join("\n");
+}
+
+/**
+ * The droplet's user data: a `#cloud-config` document using documented modules only (users,
+ * ssh, write_files, packages, swap via mounts, runcmd, timezone). It holds the pinned host
+ * private key, so the caller must keep the rendered text a Pulumi secret.
+ *
+ * Any change to the rendered text replaces the droplet (user data is create-only), so only
+ * what first boot needs and what rarely changes belongs here: things that grow with the
+ * product (the data directory layout, people's SSH keys) are applied over SSH after the gate.
+ */
+export function renderCloudInit(o: CloudInitOptions): string {
+    check(o);
+    const bootstrap = bootstrapScript(o);
+    const doc: Record<string, unknown> = {
+        timezone: "Etc/UTC",
+        // No `default` entry: the image's default user (with passwordless sudo) is not created.
+        users: [
+            {
+                name: o.user,
+                // The docker group is root-equivalent (whoever talks to the daemon can mount / into a
+                // container) and required: the Docker provider reaches the daemon as this user over SSH.
+                // No sudo on top of it: no sudoers rule to abuse and one privileged path, not two.
+                // cloud-init creates the group before the docker.io package, whose postinst keeps it.
+                groups: ["docker"],
+                shell: "/bin/bash",
+                lock_passwd: true,
+                ssh_authorized_keys: [...o.authorizedKeys],
+            },
+        ],
+        disable_root: true,
+        ssh_pwauth: false,
+        ssh_deletekeys: true,
+        ssh_genkeytypes: [],
+        ssh_keys: {
+            ed25519_private: o.hostKey.privateKeyOpenssh,
+            ed25519_public: o.hostKey.publicKeyOpenssh.trim(),
+        },
+        package_update: true,
+        package_upgrade: true,
+        // A reboot mid-cloud-init would cut the readiness gate's session; unattended-upgrades reboots later.
+        package_reboot_if_required: false,
+        // Ubuntu's docker.io: in the main archive, so reachable and patched by the security pocket.
+        packages: ["docker.io", "unattended-upgrades"],
+        write_files: [
+            { path: cloudInitPaths.dockerDaemon, owner: "root:root", permissions: "0644", content: `${JSON.stringify(dockerDaemonConfig(o.dockerLogOptions), null, 2)}\n` },
+            { path: cloudInitPaths.sshd, owner: "root:root", permissions: "0644", content: sshdConfig(o.user) },
+            { path: cloudInitPaths.unattendedUpgrades, owner: "root:root", permissions: "0644", content: unattendedUpgradesConfig(o.automaticRebootTime) },
+            // Swap is for bursts; keep the working set in RAM.
+            { path: cloudInitPaths.sysctl, owner: "root:root", permissions: "0644", content: "vm.swappiness = 10\n" },
+            // Deferred (written after packages are installed) so the docker.io postinst starts the
+            // daemon normally; from the next boot on Docker waits for the data volume.
+            { path: cloudInitPaths.dockerDropIn, owner: "root:root", permissions: "0644", content: dockerDataDropIn(o.dataDir), defer: true },
+            { path: cloudInitPaths.bootstrap, owner: "root:root", permissions: "0755", content: bootstrap },
+        ],
+        runcmd: [[cloudInitPaths.bootstrap]],
+    };
+    if (o.swapGb > 0) {
+        const bytes = o.swapGb * 1024 ** 3;
+        doc.swap = { filename: cloudInitPaths.swapFile, size: bytes, maxsize: bytes };
+    }
+    return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}

@@ -1,0 +1,89 @@
+import { shellQuote } from "../shared/host-files";
+
+/** The Unix account everything deploys as (in the docker group, no sudo). */
+export const deployUser = "deploy";
+
+/** `known_hosts` line pinning `publicKey` (an OpenSSH `ssh-ed25519 AAAA…` line) to `address`. */
+export function knownHostsLine(address: string, publicKey: string): string {
+    const key = publicKey.trim().split(/\s+/).slice(0, 2).join(" ");
+    if (!/^ssh-ed25519 [A-Za-z0-9+/]+={0,3}$/.test(key)) {
+        throw new Error(`The pinned host key must be an OpenSSH ssh-ed25519 public key line, got "${publicKey.slice(0, 40)}…".`);
+    }
+    return `${address} ${key}`;
+}
+
+export interface SshClientOptions {
+    /** The pinned `known_hosts` line (`<ip> ssh-ed25519 AAAA…`). */
+    knownHostsLine: string;
+    /** A private key file on the machine running Pulumi; without it, ssh uses the agent and default keys. */
+    identityFile?: string;
+}
+
+/**
+ * OpenSSH client options that trust exactly one host key, with no file: `KnownHostsCommand`
+ * (OpenSSH ≥ 8.5) prints the pinned line, and the user's and system's known_hosts files are
+ * ignored so neither a stale entry for a reused IP nor trust-on-first-use can get in. One option
+ * per argv element: Docker's ssh helper execs `ssh` without a shell.
+ */
+export function sshClientOptions(o: SshClientOptions): string[] {
+    if (/[%$\n]/.test(o.knownHostsLine)) {
+        // ssh expands %-tokens and ${ENV} in KnownHostsCommand arguments.
+        throw new Error(`The known_hosts line must not contain %, $ or a newline: "${o.knownHostsLine}".`);
+    }
+    const opts = [
+        "-o", "BatchMode=yes",
+        "-o", "StrictHostKeyChecking=yes",
+        "-o", "UserKnownHostsFile=/dev/null",
+        "-o", "GlobalKnownHostsFile=/dev/null",
+        "-o", `KnownHostsCommand=/bin/echo ${o.knownHostsLine}`,
+        "-o", "HostKeyAlgorithms=ssh-ed25519",
+        "-o", "ServerAliveInterval=30",
+    ];
+    if (o.identityFile) opts.push("-o", "IdentitiesOnly=yes", "-i", o.identityFile);
+    return opts;
+}
+
+/** A copy-pasteable shell command that logs in as the deploy user with the host key pinned. */
+export function sshCommandLine(address: string, o: SshClientOptions): string {
+    return ["ssh", ...sshClientOptions(o).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))), `${deployUser}@${address}`].join(" ");
+}
+
+const publicKeyLine = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
+
+/**
+ * The deploy user's `authorized_keys`: the generated deploy key first (how Pulumi itself gets
+ * in), then people's own keys, each once.
+ */
+export function authorizedKeysFile(deployPublicKey: string, userKeys: readonly string[]): string {
+    const keys = [deployPublicKey, ...userKeys].map((k) => k.trim());
+    for (const k of keys) {
+        if (!publicKeyLine.test(k)) throw new Error(`"${k.slice(0, 40)}…" is not a single OpenSSH public key line.`);
+    }
+    return `${[...new Set(keys)].join("\n")}\n`;
+}
+
+/**
+ * Replaces the deploy user's `authorized_keys` with the content on stdin, atomically, and
+ * refuses content without the deploy key (which would lock Pulumi out). People's keys are
+ * installed this way, after the readiness gate, rather than by cloud-init: adding a teammate's
+ * key must not rebuild the droplet.
+ */
+export function authorizedKeysScript(deployPublicKey: string): string {
+    const key = deployPublicKey.trim();
+    if (!publicKeyLine.test(key)) throw new Error(`"${key.slice(0, 40)}…" is not a single OpenSSH public key line.`);
+    return [
+        "set -eu",
+        "umask 077",
+        'mkdir -p "$HOME/.ssh"',
+        'tmp="$HOME/.ssh/authorized_keys.slipway-tmp"',
+        'cat > "$tmp"',
+        `if ! grep -qxF ${shellQuote(key)} "$tmp"; then`,
+        '    rm -f "$tmp"',
+        '    echo "slipway: refusing to install an authorized_keys without the deploy key" >&2',
+        "    exit 1",
+        "fi",
+        'chmod 0600 "$tmp"',
+        'mv -f "$tmp" "$HOME/.ssh/authorized_keys"',
+        'echo "slipway: $(grep -c . "$HOME/.ssh/authorized_keys") authorized keys for $(id -un)"',
+    ].join("\n");
+}

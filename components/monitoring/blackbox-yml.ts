@@ -1,0 +1,53 @@
+import { blackboxModules } from "./prometheus-yml";
+import { renderedBy, toYaml } from "./yaml-text";
+
+export interface BlackboxYmlOptions {
+    /** Seconds a probe may take. @default 10 */
+    timeoutSeconds?: number;
+    /** Accept a certificate that does not verify (a self-signed one on `local`). @default false */
+    insecureSkipVerify?: boolean;
+    /** The TLS server name to ask for and verify, when the probed address is not the site's name. @default the probed host */
+    serverName?: string;
+    /** Probe over IPv4 first (droplets have IPv4; Docker networks often lack IPv6). @default "ip4" */
+    preferredIpProtocol?: "ip4" | "ip6";
+    /** Fail the HTTP probe when the answer did not come over TLS. @default true */
+    requireTls?: boolean;
+}
+
+/**
+ * blackbox.yml: `http_2xx` (the public health URL answers 2xx over TLS) and `tls_connect` (a
+ * TLS handshake, for the certificate's expiry). Both report `probe_ssl_earliest_cert_expiry`.
+ */
+export function renderBlackboxYml(o: BlackboxYmlOptions = {}): string {
+    const timeout = o.timeoutSeconds ?? 10;
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60) {
+        throw new Error(`Blackbox timeoutSeconds must be a whole number from 1 to 60; got ${timeout}.`);
+    }
+    const tls_config = {
+        insecure_skip_verify: o.insecureSkipVerify ?? false,
+        ...(o.serverName !== undefined ? { server_name: o.serverName } : {}),
+    };
+    const ip = o.preferredIpProtocol ?? "ip4";
+    const config = {
+        modules: {
+            [blackboxModules.http]: {
+                prober: "http",
+                timeout: `${timeout}s`,
+                http: {
+                    method: "GET",
+                    preferred_ip_protocol: ip,
+                    // The health URL is https: a plain-HTTP answer means TLS is broken.
+                    fail_if_not_ssl: o.requireTls ?? true,
+                    follow_redirects: false,
+                    tls_config,
+                },
+            },
+            [blackboxModules.tls]: {
+                prober: "tcp",
+                timeout: `${timeout}s`,
+                tcp: { preferred_ip_protocol: ip, tls: true, tls_config },
+            },
+        },
+    };
+    return toYaml(config, renderedBy("blackbox_exporter configuration"));
+}

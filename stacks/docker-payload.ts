@@ -1,0 +1,109 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { DockerBackupBucket, type BackupRepository } from "../components/backup-bucket/docker";
+import { DockerCache } from "../components/cache/docker";
+import { DockerDatabase } from "../components/database/docker";
+import { DockerMonitoring } from "../components/monitoring/docker";
+import { DockerNetwork } from "../components/network/docker";
+import type { DockerHost } from "../components/shared/docker";
+import { DockerWebTier, type DockerWebTierPublish, type DockerWebTierTls } from "../components/web-tier/docker";
+import type { SlipwayConfig } from "./config";
+
+/** What differs between the two Docker targets; everything else is the same payload. */
+export interface PayloadTarget {
+    /** The host, without networks (the Network component creates them). */
+    host: Omit<DockerHost, "networks">;
+    /** The app image: a pinned reference (vps) or a locally built image (local). */
+    appImage: pulumi.Input<string>;
+    tls: DockerWebTierTls;
+    publish: DockerWebTierPublish;
+    backupRepository: BackupRepository;
+    /** Where the blackbox exporter probes the edge, when the public domain does not lead there. */
+    probe?: { url?: string; tlsAddress?: string; serverName?: string; insecureSkipVerify?: boolean };
+    /** The mount whose free space DiskSpaceLow watches. @default the host's data directory */
+    dataMountpoint?: string;
+    opts: pulumi.ComponentResourceOptions;
+}
+
+/**
+ * The Docker payload shared by `vps` and `local`: networks, PostgreSQL, Redis, the nginx edge
+ * with the app replicas, the monitoring stack and the backup job, wired by DNS aliases on two
+ * Docker networks (edge, and an internal data network with no route out).
+ */
+export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
+    const { opts } = t;
+    const network = new DockerNetwork("network", { host: t.host }, opts);
+    const host: DockerHost = { ...t.host, networks: network.hostNetworks };
+
+    const protect = config.production;
+    const database = new DockerDatabase("db", { ...config.database, host, protect }, opts);
+    const cache = new DockerCache("cache", { ...config.cache, host, protect }, opts);
+
+    const web = new DockerWebTier(
+        "web",
+        {
+            host,
+            domain: config.domain ?? "app.localhost",
+            image: t.appImage,
+            port: config.app?.port,
+            healthPath: config.app?.healthPath,
+            replicas: config.app?.replicas,
+            memoryMiB: config.app?.memoryMiB,
+            cpu: config.app?.cpu,
+            env: config.app?.env,
+            // Connection strings carry credentials: secrets, never plain config.
+            secrets: { ...config.appSecrets, DATABASE_URL: database.connectionUrl, REDIS_URL: cache.url },
+            rateLimitPerMinute: config.web?.rateLimitPerMinute,
+            tls: t.tls,
+            publish: t.publish,
+        },
+        opts,
+    );
+
+    const backups = new DockerBackupBucket(
+        "backups",
+        {
+            host,
+            repository: t.backupRepository,
+            database: { host: database.host, port: database.port, user: database.username, password: database.password, name: database.databaseName },
+            retentionDays: config.backups?.retentionDays,
+            protect,
+        },
+        opts,
+    );
+
+    const monitoring = new DockerMonitoring(
+        "monitoring",
+        {
+            host,
+            dataMountpoint: t.dataMountpoint,
+            alarmEmails: config.monitoring?.alarmEmails,
+            retentionDays: config.monitoring?.retentionDays,
+            webhookUrl: config.alertWebhookUrl,
+            smtp: config.monitoring?.smtpSmarthost
+                ? {
+                      smarthost: config.monitoring.smtpSmarthost,
+                      from: config.monitoring.smtpFrom ?? `alerts@${config.domain ?? "localhost"}`,
+                      username: config.monitoring.smtpUsername,
+                      password: config.smtpPassword,
+                  }
+                : undefined,
+            thresholds: {
+                error5xxPercent: config.monitoring?.error5xxPercent,
+                latencyP95Ms: config.monitoring?.latencyP95Ms,
+                cpuPercent: config.monitoring?.cpuPercent,
+                memoryPercent: config.monitoring?.memoryPercent,
+            },
+            targets: {
+                domain: config.domain ?? "app.localhost",
+                appTargets: web.replicaNames.apply((names) => names.map((n) => `${n}:${config.app?.port ?? 8080}`)),
+                nginxStatusUrl: web.nginxStatusUrl,
+                postgres: { host: database.host, port: database.port, user: database.username, password: database.password, database: database.databaseName },
+                redis: { host: cache.host, port: cache.port, password: cache.password },
+                probe: t.probe,
+            },
+        },
+        opts,
+    );
+
+    return { network, database, cache, web, backups, monitoring };
+}
