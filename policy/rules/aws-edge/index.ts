@@ -1,0 +1,3 @@
+import type { SlipwayRule } from "../kit";
+
+export const awsEdgeRules: SlipwayRule[] = [];
