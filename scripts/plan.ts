@@ -1,24 +1,29 @@
 /**
- * `npm run plan -- --stack <name> [--config-file F] [--json]`
+ * `npm run plan -- --stack <name> [--config-file F] [--policy-config P] [--json]`
  *
- * Runs the real Slipway program under Pulumi's mock runtime with the stack's config and prints
- * what the stack would create. No cloud credentials and no Pulumi CLI. Exit codes: 0 planned,
- * 2 bad config (one line on stderr), 1 anything else.
+ * Runs the real Slipway program under Pulumi's mock runtime with the stack's config, runs the
+ * policy pack over the result, and prints what the stack would create and the verdicts. No cloud
+ * credentials and no Pulumi CLI. Exit codes: 0 planned and compliant, 3 a mandatory policy
+ * failed, 2 bad config (one line on stderr), 1 anything else.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { type Violation, runPolicies } from "../offline/policy-run";
+import { allRules } from "../policy/rules";
 import { runOffline } from "../offline/run";
 import { isSecretValue } from "../offline/secret-value";
 import { countByType, renderTree } from "../offline/tree";
 
-const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--json]";
+const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--policy-config FILE] [--json]";
 
 async function main(): Promise<number> {
-    let values: { stack?: string; "config-file"?: string; json?: boolean; help?: boolean };
+    let values: { stack?: string; "config-file"?: string; "policy-config"?: string; json?: boolean; help?: boolean };
     try {
         ({ values } = parseArgs({
             options: {
                 stack: { type: "string", short: "s" },
                 "config-file": { type: "string", short: "c" },
+                "policy-config": { type: "string" },
                 json: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
@@ -57,15 +62,22 @@ async function main(): Promise<number> {
         console.log = log;
     }
 
+    // The policy pack, run in-process exactly as `pulumi preview --policy-pack policy` would.
+    const policyConfig = values["policy-config"] ? JSON.parse(readFileSync(values["policy-config"], "utf8")) : undefined;
+    const violations: Violation[] = await runPolicies(run.graph, allRules, { config: policyConfig });
+    const mandatory = violations.filter((v) => v.level === "mandatory");
+    const status = mandatory.length > 0 ? 3 : 0;
+
     if (values.json) {
         const doc = {
             stack: run.stack,
             target: run.target,
             resources: run.graph.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
             outputs: run.outputs,
+            policy: { rules: allRules.length, violations },
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-        return 0;
+        return status;
     }
 
     const custom = run.graph.resources.filter((r) => r.custom);
@@ -75,8 +87,10 @@ async function main(): Promise<number> {
     for (const [type, n] of countByType(run.graph)) out.push(`  ${String(n).padStart(4)}  ${type}`);
     out.push("", "Outputs:");
     for (const [k, v] of Object.entries(run.outputs)) out.push(`  ${k}: ${isSecretValue(v) ? "[secret]" : JSON.stringify(v)}`);
+    out.push("", `Policy: ${allRules.length} rules, ${mandatory.length} mandatory and ${violations.length - mandatory.length} advisory findings`);
+    for (const v of violations) out.push(`  [${v.level}] ${v.policy}: ${v.urn ? `${v.urn.split("::").pop()}: ` : ""}${v.message}`);
     process.stdout.write(`${out.join("\n")}\n`);
-    return 0;
+    return status;
 }
 
 // A failed registration surfaces as an unhandled rejection inside the SDK: report it in one
