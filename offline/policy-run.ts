@@ -1,4 +1,4 @@
-import type { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { UnknownValueError } from "@pulumi/policy";
 import type { SlipwayRule } from "../policy/rules/kit";
 import type { Graph } from "./graph";
@@ -34,7 +34,7 @@ export async function runPolicies(graph: Graph, rules: SlipwayRule[], ctx: Polic
             const validations = ([] as ResourceValidationPolicy["validateResource"][]).concat(policy.validateResource).flat();
             for (const r of graph.resources) {
                 for (const v of validations) {
-                    await guard(r.urn, () => (v as Function)(resourceValidationArgs(graph, r, meta.name, policy.configSchema, ctx), (m: string) => push(r.urn, m)));
+                    await guard(r.urn, () => (v as ResourceValidation)(resourceValidationArgs(graph, r, meta.name, policy.configSchema, ctx), (m: string) => push(r.urn, m)));
                 }
             }
         }

@@ -86,8 +86,9 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
             network: {
                 vpcId: network.vpcId,
                 vpcCidr: network.vpcCidr,
-                publicSubnetIds: network.publicSubnetIds,
-                privateSubnetIds: network.privateSubnetIds,
+                // One output per subnet: the count is known at preview, not only after the VPC exists.
+                publicSubnetIds: network.subnets.public,
+                privateSubnetIds: network.subnets.private,
             },
             dataStores: [
                 { name: "db", securityGroupId: database.securityGroupId, port: 5432 },

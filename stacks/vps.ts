@@ -23,6 +23,7 @@ export function vpsStack(config: SlipwayConfig): Record<string, pulumi.Input<unk
         domain: config.domain,
         dnsZone: vps.dnsZone,
         protect: config.production,
+        tags: { project: pulumi.getProject(), stack, owner: config.owner ?? "unowned", environment: config.environment, ...config.tags },
     });
     const opts: pulumi.ComponentResourceOptions = { providers: [host.provider] };
 

@@ -2,6 +2,7 @@ import * as command from "@pulumi/command";
 import * as digitalocean from "@pulumi/digitalocean";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
+import { doTags } from "./tags";
 import * as tls from "@pulumi/tls";
 import { SlipwayComponent } from "../shared/component";
 import type { DockerHost } from "../shared/docker";
@@ -17,6 +18,16 @@ import { readinessScript, sshWaitEnv, waitForSshScript } from "./readiness";
 import { authorizedKeysFile, authorizedKeysScript, deployUser, knownHostsLine, sshClientOptions, sshCommandLine } from "./ssh";
 
 export interface DropletHostArgs extends HostArgs {
+    /**
+     * Tags for the droplet and the volume (DigitalOcean has no provider default tags), written
+     * as `key:value`.
+     * @default {}
+     * @example
+     * ```ts
+     * { tags: { project: "slipway", stack: "dev", owner: "platform-team" } }
+     * ```
+     */
+    tags?: Record<string, string>;
     /**
      * The Pulumi stack name: container names and labels carry it.
      * @default required
@@ -253,6 +264,7 @@ export class DropletHost extends SlipwayComponent {
                 initialFilesystemType: "ext4",
                 initialFilesystemLabel: s.volumeLabel,
                 description: `Slipway ${a.stack}: ${name} data (PostgreSQL, Redis, Prometheus, certificates, config)`,
+                tags: doTags(args.tags ?? {}),
             },
             this.childOpts({ protect: a.protect }),
         );
@@ -310,7 +322,7 @@ export class DropletHost extends SlipwayComponent {
                 sshKeys: [sshKey.id],
                 userData,
                 gracefulShutdown: true,
-                tags: [tag.name],
+                tags: [tag.name, ...doTags(args.tags ?? {})],
             },
             this.childOpts({ dependsOn: [reservedIp, ...(dns ? [dns] : []), volume, firewall], deleteBeforeReplace: true }),
         );

@@ -72,6 +72,11 @@ export class AwsNetwork extends SlipwayComponent {
     public readonly privateSubnetIds: pulumi.Output<string[]>;
     /** One per zone, in zone order: databases and caches; no route to the internet. */
     public readonly isolatedSubnetIds: pulumi.Output<string[]>;
+    /**
+     * The same subnet ids as separate outputs. A list whose length is known at preview lets a
+     * consumer (and a policy checking "at least 2 subnets") see the count before the ids exist.
+     */
+    public readonly subnets: { public: pulumi.Output<string>[]; private: pulumi.Output<string>[]; isolated: pulumi.Output<string>[] };
     /** One per zone, in zone order. */
     public readonly privateRouteTableIds: pulumi.Output<string[]>;
     /** The single route table the isolated subnets share. */
@@ -297,6 +302,11 @@ export class AwsNetwork extends SlipwayComponent {
         this.publicSubnetIds = ids(subnets.public);
         this.privateSubnetIds = ids(subnets.private);
         this.isolatedSubnetIds = ids(subnets.isolated);
+        this.subnets = {
+            public: subnets.public.map((x) => x.id),
+            private: subnets.private.map((x) => x.id),
+            isolated: subnets.isolated.map((x) => x.id),
+        };
         this.privateRouteTableIds = ids(privateRouteTables);
         this.isolatedRouteTableIds = ids([isolatedRouteTable]);
         this.natGatewayIds = ids(nats);

@@ -20,9 +20,9 @@ export interface AwsWebTierNetwork {
      */
     vpcCidr: pulumi.Input<string>;
     /** Subnets (one per zone) the internet-facing load balancer lives in. */
-    publicSubnetIds: pulumi.Input<string[]>;
+    publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
     /** Subnets (one per zone) the tasks run in; they need egress to ECR, Logs and Secrets Manager (NAT or endpoints). */
-    privateSubnetIds: pulumi.Input<string[]>;
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** A data store the app connects to; its security group starts closed and the web tier opens exactly `port` to its tasks. */

@@ -98,11 +98,21 @@ export const types = {
     snsTopic: ["aws:sns/topic:Topic"],
     wafAssociation: ["aws:wafv2/webAclAssociation:WebAclAssociation"],
     wafAcl: ["aws:wafv2/webAcl:WebAcl"],
+    wafAclRule: ["aws:wafv2/webAclRule:WebAclRule"],
     doFirewall: ["digitalocean:index/firewall:Firewall"],
     doDroplet: ["digitalocean:index/droplet:Droplet"],
     doSpacesBucket: ["digitalocean:index/spacesBucket:SpacesBucket"],
     doSpacesPolicy: ["digitalocean:index/spacesBucketPolicy:SpacesBucketPolicy"],
     dockerContainer: ["docker:index/container:Container"],
+    // Stack-level rules (policy/rules/stack):
+    vpc: ["aws:ec2/vpc:Vpc"],
+    flowLog: ["aws:ec2/flowLog:FlowLog"],
+    defaultSecurityGroup: ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"],
+    kmsKey: ["aws:kms/key:Key"],
+    lbTargetGroup: ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"],
+    elasticacheCluster: ["aws:elasticache/cluster:Cluster"],
+    doVolume: ["digitalocean:index/volume:Volume"],
+    dockerNetwork: ["docker:index/network:Network"],
 } as const;
 
 /** A resource rule registered on every alias of its type. */

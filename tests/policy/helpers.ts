@@ -16,6 +16,8 @@ export interface FakeResource {
     dependencies?: string[];
     /** URN of the provider resource (give it in the same list). */
     provider?: string;
+    /** Property → URNs of the resources its value came from. */
+    propertyDependencies?: Record<string, string[]>;
 }
 
 let n = 0;
@@ -33,7 +35,7 @@ export function fakeGraph(resources: FakeResource[]): Graph {
                 custom: !f.type.startsWith("slipway:components:"),
                 inputs: f.props,
                 dependencies: f.dependencies ?? [],
-                propertyDependencies: {},
+                propertyDependencies: f.propertyDependencies ?? {},
                 protect: f.protect ?? false,
                 retainOnDelete: false,
                 deleteBeforeReplace: false,

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -41,6 +41,26 @@ describe("npm run plan", () => {
         expect(r.status).toBe(2);
         expect(r.stdout).toBe("");
         expect(r.stderr.trim()).toBe("Pulumi.broken.yaml: slipway:database.backupRetentionDays is 0; expected an integer from 1 to 35");
+    });
+
+    it("reports policy verdicts in --json and exits 3 when a mandatory rule fails", () => {
+        const clean = JSON.parse(plan("--stack", "prod", "--json").stdout);
+        expect(clean.policy.rules).toBeGreaterThanOrEqual(40);
+        expect(clean.policy.violations.filter((v: { level: string }) => v.level === "mandatory")).toEqual([]);
+
+        const dir = mkdtempSync(join(tmpdir(), "slipway-plan-"));
+        const file = join(dir, "Pulumi.weak.yaml");
+        const prod = readFileSync(resolve(root, "Pulumi.prod.yaml"), "utf8");
+        writeFileSync(file, prod.replace("    backupRetentionDays: 30", "    backupRetentionDays: 30\n    multiAz: false"));
+        const r = plan("--stack", "weak", "--config-file", file, "--json");
+        expect(r.status).toBe(3);
+        const doc = JSON.parse(r.stdout);
+        expect(doc.policy.violations).toEqual(
+            expect.arrayContaining([expect.objectContaining({ policy: "rds-multi-az", level: "mandatory", urn: expect.stringContaining("db-instance") })]),
+        );
+        const text = plan("--stack", "weak", "--config-file", file);
+        expect(text.status).toBe(3);
+        expect(text.stdout).toMatch(/\[mandatory\] rds-multi-az: /);
     });
 
     it("exits 2 for usage errors", () => {

@@ -1,3 +1,21 @@
 import type { SlipwayRule } from "../kit";
+import { bucketCompleteness } from "./bucket-completeness";
+import { dataTierIsolation } from "./data-tier-isolation";
+import { dropletFirewall } from "./droplet-firewall";
+import { monitoringCoverage } from "./monitoring-coverage";
+import { networkBaseline } from "./network-baseline";
+import { requiredTags } from "./required-tags";
+import { statefulHasBackup } from "./stateful-has-backup";
+import { statefulProtected } from "./stateful-protected";
 
-export const stackRules: SlipwayRule[] = [];
+/** Stack-level rules: they see every resource at once and check how resources relate. */
+export const stackRules: SlipwayRule[] = [
+    requiredTags,
+    statefulHasBackup,
+    bucketCompleteness,
+    dataTierIsolation,
+    networkBaseline,
+    dropletFirewall,
+    statefulProtected,
+    monitoringCoverage,
+];
