@@ -9,6 +9,7 @@ import { AwsMonitoring } from "../components/monitoring/aws";
 import { AwsNetwork } from "../components/network/aws";
 import { AwsWebTier } from "../components/web-tier/aws";
 import type { SlipwayConfig } from "./config";
+import { appArgs, monitoringThresholds } from "./shared-args";
 
 /** Default database instance class, also used to size the connections alarm. */
 const DEFAULT_DB_CLASS = "db.t4g.medium";
@@ -63,20 +64,13 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
         {
             domain: config.domain!,
             image: config.app!.image!,
-            port: config.app?.port,
-            healthPath: config.app?.healthPath,
-            replicas: config.app?.replicas,
-            maxReplicas: config.app?.maxReplicas,
-            cpu: config.app?.cpu,
-            memoryMiB: config.app?.memoryMiB,
-            env: config.app?.env,
+            ...appArgs(config),
             // Connection strings carry credentials: they go in as secrets, never as plain env.
             secrets: {
                 ...config.appSecrets,
                 DATABASE_URL: database.connectionUrl,
                 REDIS_URL: cache.url,
             },
-            rateLimitPerMinute: config.web?.rateLimitPerMinute,
             logRetentionDays: config.web?.logRetentionDays,
             accessLogsRetentionDays: config.web?.accessLogsRetentionDays,
             hostedZoneId: config.web?.hostedZoneId,
@@ -105,12 +99,7 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
         "monitoring",
         {
             alarmEmails: config.monitoring?.alarmEmails,
-            thresholds: {
-                error5xxPercent: config.monitoring?.error5xxPercent,
-                latencyP95Ms: config.monitoring?.latencyP95Ms,
-                cpuPercent: config.monitoring?.cpuPercent,
-                memoryPercent: config.monitoring?.memoryPercent,
-            },
+            thresholds: monitoringThresholds(config),
             protect,
             targets: {
                 loadBalancerArnSuffix: web.loadBalancerArnSuffix,

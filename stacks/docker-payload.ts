@@ -7,6 +7,7 @@ import { DockerNetwork } from "../components/network/docker";
 import type { DockerHost } from "../components/shared/docker";
 import { DockerWebTier, type DockerWebTierPublish, type DockerWebTierTls } from "../components/web-tier/docker";
 import type { SlipwayConfig } from "./config";
+import { appArgs, monitoringThresholds } from "./shared-args";
 
 /** What differs between the two Docker targets; everything else is the same payload. */
 export interface PayloadTarget {
@@ -44,15 +45,9 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
             host,
             domain: config.domain ?? "app.localhost",
             image: t.appImage,
-            port: config.app?.port,
-            healthPath: config.app?.healthPath,
-            replicas: config.app?.replicas,
-            memoryMiB: config.app?.memoryMiB,
-            cpu: config.app?.cpu,
-            env: config.app?.env,
+            ...appArgs(config),
             // Connection strings carry credentials: secrets, never plain config.
             secrets: { ...config.appSecrets, DATABASE_URL: database.connectionUrl, REDIS_URL: cache.url },
-            rateLimitPerMinute: config.web?.rateLimitPerMinute,
             tls: t.tls,
             publish: t.publish,
         },
@@ -87,12 +82,7 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
                       password: config.smtpPassword,
                   }
                 : undefined,
-            thresholds: {
-                error5xxPercent: config.monitoring?.error5xxPercent,
-                latencyP95Ms: config.monitoring?.latencyP95Ms,
-                cpuPercent: config.monitoring?.cpuPercent,
-                memoryPercent: config.monitoring?.memoryPercent,
-            },
+            thresholds: monitoringThresholds(config),
             targets: {
                 domain: config.domain ?? "app.localhost",
                 appTargets: web.replicaNames.apply((names) => names.map((n) => `${n}:${config.app?.port ?? 8080}`)),
