@@ -13,6 +13,7 @@ import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { containsSecret, isSecretValue, reveal } from "../../offline/secret-value";
 import { testDockerHost } from "../helpers/docker-host";
+import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const BUCKET = "digitalocean:index/spacesBucket:SpacesBucket";
@@ -57,14 +58,7 @@ const volumes = (container: RecordedResource) =>
     container.inputs.volumes as { hostPath: string; containerPath: string; readOnly?: boolean }[];
 
 function expectChildrenParentedAndPrefixed(graph: Graph, prefix: string): RecordedResource[] {
-    const component = graph.one(COMPONENT);
-    // The test host's Docker provider is the stack's, not the component's.
-    const children = graph.resources.filter((r) => r !== component && r.type !== "pulumi:providers:docker");
-    for (const r of children) {
-        expect(r.parent, r.name).toBe(component.urn);
-        expect(r.name.startsWith(`${prefix}-`), r.name).toBe(true);
-    }
-    return children;
+    return expectParentedAndPrefixed(graph, COMPONENT, prefix, isTestProvider);
 }
 
 describe("DockerBackupBucket in Spaces (vps)", () => {

@@ -6,6 +6,7 @@ import { FILE_MARKER } from "../../components/shared/host-files";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
 import { testDockerHost } from "../helpers/docker-host";
+import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -175,10 +176,8 @@ describe("DockerCache config changes", () => {
 describe("DockerCache children", () => {
     it("parents every child to the component, prefixes it, and runs the container on the host's provider", async () => {
         const { graph, container } = await build();
-        const component = graph.one(T.component);
-        const children = graph.resources.filter((r) => r !== component && r.type !== T.provider);
+        const children = expectParentedAndPrefixed(graph, T.component, "cache", isTestProvider);
         expect(children.map((c) => c.name).sort()).toEqual(["cache-conf", "cache-password", "cache-redis", "cache-restart"]);
-        for (const r of children) expect(r.parent, r.name).toBe(component.urn);
         expect(container.provider?.startsWith(`${graph.one(T.provider).urn}::`)).toBe(true);
     });
 });

@@ -7,6 +7,7 @@ import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
 import { testDockerHost } from "../helpers/docker-host";
+import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -206,10 +207,8 @@ describe("DockerDatabase config reload", () => {
 describe("DockerDatabase children", () => {
     it("parents every child to the component, prefixes it, and runs containers on the host's provider", async () => {
         const { graph, container } = await build();
-        const component = graph.one(T.component);
-        const children = graph.resources.filter((r) => r !== component && r.type !== T.provider);
+        const children = expectParentedAndPrefixed(graph, T.component, "db", isTestProvider);
         expect(children.map((c) => c.name).sort()).toEqual(["db-conf", "db-hba", "db-password", "db-password-file", "db-postgres", "db-reload"]);
-        for (const r of children) expect(r.parent, r.name).toBe(component.urn);
         expect(container.provider?.startsWith(`${graph.one(T.provider).urn}::`)).toBe(true);
         expectOutputsRegistered(graph);
     });

@@ -16,6 +16,7 @@ import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
 import { testDockerHost } from "../helpers/docker-host";
+import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -152,12 +153,7 @@ describe("DockerMonitoring (defaults)", () => {
     });
 
     it("parents every child to the component and prefixes its name", () => {
-        const component = graph.one(T.component);
-        const children = graph.resources.filter((r) => r !== component && r.type !== T.provider);
-        for (const r of children) {
-            expect(r.parent, r.name).toBe(component.urn);
-            expect(r.name.startsWith("mon-"), r.name).toBe(true);
-        }
+        const children = expectParentedAndPrefixed(graph, T.component, "mon", isTestProvider);
         expect(children.length).toBeGreaterThanOrEqual(25);
     });
 

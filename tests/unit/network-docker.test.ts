@@ -3,6 +3,7 @@ import { DockerNetwork, dockerNetworkNames } from "../../components/network/dock
 import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { testDockerHost } from "../helpers/docker-host";
+import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = { component: "slipway:components:Network", network: "docker:index/network:Network", provider: "pulumi:providers:docker" };
@@ -21,13 +22,7 @@ const labels = (r: RecordedResource): Record<string, unknown> =>
 
 /** Every resource but the component and the test's provider is a direct child named `${prefix}-…`. */
 function expectChildren(graph: Graph, prefix: string): RecordedResource[] {
-    const component = graph.one(T.component);
-    const children = graph.resources.filter((r) => r !== component && r.type !== T.provider);
-    for (const r of children) {
-        expect(r.parent, r.name).toBe(component.urn);
-        expect(r.name.startsWith(`${prefix}-`), r.name).toBe(true);
-    }
-    return children;
+    return expectParentedAndPrefixed(graph, T.component, prefix, isTestProvider);
 }
 
 describe("DockerNetwork", () => {

@@ -22,6 +22,7 @@ import { nginxNames } from "../../components/web-tier/nginx-conf";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
 import { testDockerHost } from "../helpers/docker-host";
+import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -131,12 +132,7 @@ describe("normalizeDockerWebTierArgs", () => {
 describe("DockerWebTier (local: self-signed, loopback)", () => {
     it("parents and prefixes every child", async () => {
         const { graph } = await build(localArgs());
-        const component = graph.one(T.component);
-        const children = graph.resources.filter((r) => r !== component && !r.type.startsWith("pulumi:providers:"));
-        for (const r of children) {
-            expect(r.parent, r.name).toBe(component.urn);
-            expect(r.name.startsWith("web-"), r.name).toBe(true);
-        }
+        const children = expectParentedAndPrefixed(graph, T.component, "web", isTestProvider);
         // 3 replicas + edge, key + cert, 2 cert files, conf file, reload.
         expect(children).toHaveLength(10);
     });
