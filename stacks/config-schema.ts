@@ -177,6 +177,34 @@ export const localSchema = obj({
     dataDir: pattern(/^(\/|~\/)[\w./-]*$/, "an absolute directory such as /home/me/.slipway/local (or ~/…)", 1024),
 }).partial();
 
+/** A non-negative monthly quantity, e.g. GB per month; the unit is named in the error. */
+const amount = (max: number, unit: string) => {
+    const expected = `a number from 0 to ${max} (${unit})`;
+    return z.number({ error: expected }).min(0, { error: expected }).max(max, { error: expected });
+};
+
+/**
+ * Usage the cost estimate cannot read from the graph (offline/cost/assumptions.ts documents
+ * each default). Monthly figures; "per …" keys apply to each resource of that kind.
+ */
+export const costAssumptionsSchema = obj({
+    dataTransferOutGb: amount(10_000_000, "GB per month served to the internet"),
+    requestsMillions: amount(1_000_000, "million HTTP requests per month"),
+    albLcus: amount(100_000, "average load balancer capacity units"),
+    natProcessedGb: amount(10_000_000, "GB per month through the NAT gateways, all together"),
+    appLogsGb: amount(1_000_000, "GB of app logs ingested per month"),
+    flowLogsGb: amount(1_000_000, "GB of VPC flow logs ingested per month"),
+    serviceLogsGb: amount(1_000_000, "GB ingested per month into each database or cache log group"),
+    backupStorageGb: amount(10_000_000, "GB of backups stored"),
+    accessLogsStorageGb: amount(10_000_000, "GB of load balancer access logs stored"),
+    s3PutRequestsThousands: amount(10_000_000, "thousand PUT/LIST requests per month per bucket"),
+    s3GetRequestsThousands: amount(10_000_000, "thousand GET requests per month per bucket"),
+    secretsApiCallsThousands: amount(10_000_000, "thousand API calls per month per secret"),
+    kmsRequestsThousands: amount(10_000_000, "thousand requests per month per KMS key"),
+    containerInsightsMetrics: amount(100_000, "Container Insights metrics per cluster"),
+    averageTasks: amount(200, "app tasks running on average; default the desired count"),
+}).partial();
+
 const tagKey = pattern(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "a tag key of 1–128 characters not starting with aws:", 128);
 
 /** The whole `slipway:` namespace, key by key (the keys of `Pulumi.<stack>.yaml`). */
@@ -197,6 +225,7 @@ export const stackConfigSchema = obj({
     local: localSchema,
     alertWebhookUrl: pattern(/^https:\/\/\S+$/, "an https:// URL (Slack or any webhook receiver)", 2048),
     smtpPassword: z.string({ error: "a string" }).min(1, { error: "a non-empty string" }),
+    costAssumptions: costAssumptionsSchema,
     tags: z.record(tagKey, z.string({ error: "a string of at most 256 characters" }).max(256, { error: "a string of at most 256 characters" }), {
         error: mapError("a map of tag key: value"),
     }),
