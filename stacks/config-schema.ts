@@ -15,6 +15,30 @@ export type Target = (typeof targets)[number];
 export const environments = ["production", "staging", "development"] as const;
 export type Environment = (typeof environments)[number];
 
+// ---- the reference text of each key ----
+
+/**
+ * What docs/config-reference.md (`npm run docs:config`) says about a key, beside the type and
+ * allowed values it reads from the schema itself.
+ */
+export interface ConfigKeyDoc {
+    /** What the key does, for the person writing the stack file. */
+    description: string;
+    /** The value used when the key is not set: a literal, or a phrase when it depends on the target. */
+    default?: string;
+    /** When the key must be set (stacks/config.ts enforces it), e.g. "target is aws or vps". */
+    requiredWhen?: string;
+}
+
+/** Every documented key schema, with its reference text (zod 4 metadata registry). */
+export const configDocs = z.registry<ConfigKeyDoc>();
+
+/** Attaches the reference text to a key's schema (the same schema instance, registered). */
+const doc = <S extends z.ZodType>(schema: S, text: ConfigKeyDoc): S => {
+    configDocs.add(schema as z.ZodType, text);
+    return schema;
+};
+
 // ---- leaf builders: each carries its own "expected" sentence ----
 
 const intIn = (min: number, max: number) => {
@@ -74,78 +98,134 @@ const email = () => z.email({ error: "an email address such as ops@example.com" 
 // ---- sections ----
 
 export const appSchema = obj({
-    image: pinnedImage(),
-    port: intIn(1, 65535),
-    replicas: intIn(1, 100),
-    maxReplicas: intIn(1, 200),
-    healthPath: pattern(/^\/[\w./-]*$/, "an absolute URL path such as /health", 256),
-    cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], {
-        error: "one of the Fargate CPU sizes 256, 512, 1024, 2048, 4096",
+    image: doc(pinnedImage(), {
+        description: "The app's container image, pinned by tag or digest. The deploy workflow pins it to the digest it deploys.",
+        default: "local: the sample app built from app/",
+        requiredWhen: "target is aws or vps",
     }),
-    memoryMiB: intIn(128, 30720),
-    env: z.record(envName(), z.string({ error: "a string" }), { error: mapError("a map of NAME: value") }),
+    port: doc(intIn(1, 65535), { description: "The port the app listens on inside its container (1024 or above on aws).", default: "8080" }),
+    replicas: doc(intIn(1, 100), { description: "App containers (aws: Fargate tasks, the autoscaling minimum; at least 2 there).", default: "2" }),
+    maxReplicas: doc(intIn(1, 200), { description: "aws: the autoscaling maximum. Not used on one Docker host.", default: "10" }),
+    healthPath: doc(pattern(/^\/[\w./-]*$/, "an absolute URL path such as /health", 256), {
+        description: "The app's health endpoint, probed by the load balancer or nginx and by the container health check.",
+        default: "/health",
+    }),
+    cpu: doc(
+        z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], {
+            error: "one of the Fargate CPU sizes 256, 512, 1024, 2048, 4096",
+        }),
+        { description: "CPU units per replica (1024 = one vCPU): the Fargate task size on aws, the relative CPU weight on Docker.", default: "512" },
+    ),
+    memoryMiB: doc(intIn(128, 30720), { description: "Memory per replica in MiB: the Fargate task size on aws, the container limit on Docker.", default: "1024" }),
+    env: doc(z.record(envName(), z.string({ error: "a string" }), { error: mapError("a map of NAME: value") }), {
+        description: "Plain environment variables for the app. Credentials belong in appSecrets; names that look like credentials are refused here.",
+        default: "{}",
+    }),
 }).partial();
 
 export const networkSchema = obj({
-    cidr: cidr(),
-    azCount: z.union([z.literal(2), z.literal(3)], { error: "an integer from 2 to 3" }),
-    nat: oneOf(["per-az", "single", "none"]),
-    flowLogRetentionDays: logRetention(),
-    subnets: obj({
-        public: z.array(cidr(), { error: "a list of CIDR blocks" }),
-        private: z.array(cidr(), { error: "a list of CIDR blocks" }),
-        isolated: z.array(cidr(), { error: "a list of CIDR blocks" }),
-    }).partial(),
+    cidr: doc(cidr(), { description: "The VPC's address range, /16 to /24.", default: "10.0.0.0/16" }),
+    azCount: doc(z.union([z.literal(2), z.literal(3)], { error: "an integer from 2 to 3" }), {
+        description: "Availability zones the VPC, the tasks, the database and the cache span.",
+        default: "3",
+    }),
+    nat: doc(oneOf(["per-az", "single", "none"]), {
+        description: "NAT gateways for the private subnets: one per zone (survives a zone loss), one in total (cheaper), or none (tasks then need VPC endpoints).",
+        default: "per-az",
+    }),
+    flowLogRetentionDays: doc(logRetention(), { description: "Days CloudWatch keeps the VPC flow logs.", default: "365" }),
+    subnets: doc(
+        obj({
+            public: doc(z.array(cidr(), { error: "a list of CIDR blocks" }), { description: "The load balancer's subnets, one per zone.", default: "planned from network.cidr" }),
+            private: doc(z.array(cidr(), { error: "a list of CIDR blocks" }), { description: "The tasks' subnets (egress through NAT), one per zone.", default: "planned from network.cidr" }),
+            isolated: doc(z.array(cidr(), { error: "a list of CIDR blocks" }), {
+                description: "The database's and cache's subnets (no route to the internet), one per zone.",
+                default: "planned from network.cidr",
+            }),
+        }).partial(),
+        { description: "Explicit subnet blocks, each list with one block per zone inside network.cidr; tiers left out are planned around them.", default: "planned from network.cidr: private largest, then isolated, then public" },
+    ),
 }).partial();
 
 export const webSchema = obj({
-    rateLimitPerMinute: intIn(10, 100_000),
-    hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", 32),
-    certificateArn: pattern(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "an ACM certificate ARN"),
-    logRetentionDays: logRetention(),
-    accessLogsRetentionDays: intIn(1, 3650),
+    rateLimitPerMinute: doc(intIn(10, 100_000), {
+        description: "Requests one client IP may make per minute before getting 429 (WAF rate rule on aws, nginx limit_req on Docker).",
+        default: "100",
+    }),
+    hostedZoneId: doc(pattern(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", 32), {
+        description: "aws: a Route 53 zone for domain; the certificate is validated through it and an alias record points domain at the load balancer.",
+        default: "none: add the validation and app records to your own DNS",
+    }),
+    certificateArn: doc(pattern(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "an ACM certificate ARN"), {
+        description: "aws: an existing ACM certificate for domain, used instead of requesting one.",
+        default: "a DNS-validated certificate is requested",
+    }),
+    logRetentionDays: doc(logRetention(), { description: "aws: days CloudWatch keeps the app's logs.", default: "90" }),
+    accessLogsRetentionDays: doc(intIn(1, 3650), { description: "aws: days the load balancer's access logs stay in their S3 bucket.", default: "90" }),
 }).partial();
 
 export const databaseSchema = obj({
-    engineVersion: oneOf(["14", "15", "16", "17"]),
-    instanceClass: pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.medium", 64),
-    storageGb: intIn(20, 65536),
-    maxStorageGb: intIn(20, 65536),
-    backupRetentionDays: intIn(1, 35),
-    multiAz: bool(),
-    deletionProtection: bool(),
-    readReplica: bool(),
-    performanceInsights: bool(),
-    slowQueryMs: intIn(-1, 3_600_000),
+    engineVersion: doc(oneOf(["14", "15", "16", "17"]), {
+        description: "PostgreSQL major version. The Docker targets run the pinned image's major only.",
+        default: "16",
+    }),
+    instanceClass: doc(pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.medium", 64), {
+        description: "aws: the RDS instance class; it also sizes the connections alarm.",
+        default: "db.t4g.medium",
+    }),
+    storageGb: doc(intIn(20, 65536), { description: "aws: allocated gp3 storage in GB. Docker: sizes max_wal_size.", default: "50" }),
+    maxStorageGb: doc(intIn(20, 65536), { description: "aws: the storage autoscaling ceiling in GB (at least storageGb).", default: "200" }),
+    backupRetentionDays: doc(intIn(1, 35), { description: "aws: days of automated RDS backups, the window for point-in-time restore.", default: "30" }),
+    multiAz: doc(bool(), { description: "aws: a synchronous standby in another zone with automatic failover.", default: "true" }),
+    deletionProtection: doc(bool(), { description: "aws: RDS refuses to delete the instance until this is turned off.", default: "true when environment is production" }),
+    readReplica: doc(bool(), { description: "aws: add a read replica in another zone.", default: "false" }),
+    performanceInsights: doc(bool(), { description: "aws: Performance Insights. Docker: loads pg_stat_statements.", default: "true" }),
+    slowQueryMs: doc(intIn(-1, 3_600_000), { description: "Log statements slower than this many milliseconds (log_min_duration_statement); -1 turns it off.", default: "500" }),
 }).partial();
 
 export const cacheSchema = obj({
-    engine: oneOf(["valkey", "redis"]),
-    engineVersion: pattern(/^\d+\.\d+$/, "a major.minor engine version such as 8.0", 16),
-    nodeType: pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.small", 64),
-    replicas: intIn(0, 5),
-    multiAz: bool(),
-    snapshotRetentionDays: intIn(0, 35),
+    engine: doc(oneOf(["valkey", "redis"]), { description: "aws: the ElastiCache engine. Docker runs the pinned Redis image whatever this says.", default: "valkey" }),
+    engineVersion: doc(pattern(/^\d+\.\d+$/, "a major.minor engine version such as 8.0", 16), {
+        description: "aws: the engine version.",
+        default: "8.0 for valkey, 7.1 for redis",
+    }),
+    nodeType: doc(pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.small", 64), {
+        description: "aws: the ElastiCache node type.",
+        default: "cache.t4g.small",
+    }),
+    replicas: doc(intIn(0, 5), { description: "aws: read replicas beside the primary (at least 1 while multiAz is true).", default: "1" }),
+    multiAz: doc(bool(), { description: "aws: automatic failover to a replica in another zone.", default: "true" }),
+    snapshotRetentionDays: doc(intIn(0, 35), { description: "Days of cache snapshots to keep (aws); on Docker 0 turns RDB snapshots off.", default: "7" }),
 }).partial();
 
 export const monitoringSchema = obj({
-    alarmEmails: z.array(email(), { error: "a list of email addresses" }),
-    error5xxPercent: intIn(1, 100),
-    latencyP95Ms: intIn(10, 60_000),
-    cpuPercent: intIn(1, 100),
-    memoryPercent: intIn(1, 100),
-    /** Docker targets: how long Prometheus keeps samples. */
-    retentionDays: intIn(1, 3650),
-    /** Docker targets: SMTP relay for Alertmanager's email receiver, host:port. */
-    smtpSmarthost: pattern(/^[a-z0-9.-]+:\d{1,5}$/, "an SMTP relay as host:port, e.g. smtp.example.com:587", 260),
-    smtpFrom: email(),
-    smtpUsername: z.string({ error: "a string" }).min(1, { error: "a non-empty string" }).max(256, { error: "at most 256 characters" }),
+    alarmEmails: doc(z.array(email(), { error: "a list of email addresses" }), {
+        description: "Who gets alarms by email (aws: SNS subscriptions to confirm; Docker: Alertmanager, which needs smtpSmarthost).",
+        default: "[]",
+    }),
+    error5xxPercent: doc(intIn(1, 100), { description: "Alarm when this share of requests, in percent, is answered with a 5xx.", default: "5" }),
+    latencyP95Ms: doc(intIn(10, 60_000), { description: "Alarm when the app's 95th-percentile response time exceeds this many milliseconds.", default: "500" }),
+    cpuPercent: doc(intIn(1, 100), { description: "Alarm when the app's (aws: the service's) CPU use stays above this percentage.", default: "80" }),
+    memoryPercent: doc(intIn(1, 100), { description: "Alarm when the app's memory use stays above this percentage.", default: "90" }),
+    retentionDays: doc(intIn(1, 3650), { description: "Docker targets: days Prometheus keeps samples.", default: "15" }),
+    smtpSmarthost: doc(pattern(/^[a-z0-9.-]+:\d{1,5}$/, "an SMTP relay as host:port, e.g. smtp.example.com:587", 260), {
+        description: "Docker targets: the SMTP relay Alertmanager sends alarm emails through.",
+        default: "none: no email on the Docker targets",
+    }),
+    smtpFrom: doc(email(), { description: "Docker targets: the sender of alarm emails.", default: "alerts@<domain>" }),
+    smtpUsername: doc(z.string({ error: "a string" }).min(1, { error: "a non-empty string" }).max(256, { error: "at most 256 characters" }), {
+        description: "Docker targets: the SMTP login; its password is smtpPassword.",
+        default: "no authentication",
+    }),
 }).partial();
 
 export const backupsSchema = obj({
-    retentionDays: intIn(1, 3650),
-    noncurrentVersionDays: intIn(1, 3650),
-    transitionToColdAfterDays: intIn(1, 3650),
+    retentionDays: doc(intIn(1, 3650), {
+        description: "Days backups are kept: the S3 lifecycle on aws; on Docker it sets the monthly restic snapshots kept (7 daily and 4 weekly besides).",
+        default: "90",
+    }),
+    noncurrentVersionDays: doc(intIn(1, 3650), { description: "Days an overwritten or deleted backup object stays recoverable as a noncurrent version.", default: "30" }),
+    transitionToColdAfterDays: doc(intIn(1, 3650), { description: "aws: days before backups move to a colder storage class (fewer than retentionDays).", default: "30" }),
 }).partial();
 
 const sshPublicKey = () =>
@@ -156,31 +236,52 @@ const sshPublicKey = () =>
     );
 
 export const vpsSchema = obj({
-    region: pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1", 8),
-    size: pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet size slug such as s-2vcpu-4gb", 64),
-    image: pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet image slug such as ubuntu-24-04-x64", 64),
-    volumeSizeGb: intIn(10, 16384),
-    swapGb: intIn(0, 64),
-    dropletBackups: bool(),
-    sshPublicKeys: z.array(sshPublicKey(), { error: "a list of OpenSSH public key lines" }),
-    sshAllowedCidrs: z.array(cidr(), { error: "a list of CIDR blocks allowed to reach SSH, e.g. [203.0.113.7/32]" }).min(1, {
-        error: "at least one CIDR block allowed to reach SSH, e.g. [203.0.113.7/32]",
+    region: doc(pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1", 8), { description: "The droplet's (and the backup bucket's) DigitalOcean region.", default: "nyc3" }),
+    size: doc(pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet size slug such as s-2vcpu-4gb", 64), {
+        description: "The droplet size; its memory is shared out between the app replicas, PostgreSQL, Redis and monitoring.",
+        default: "s-2vcpu-4gb",
     }),
-    dnsZone: hostname(),
-    letsEncrypt: oneOf(["staging", "production"]),
-    acmeEmail: email(),
+    image: doc(pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet image slug such as ubuntu-24-04-x64", 64), {
+        description: "The droplet's operating system image; changing it rebuilds the droplet (the data volume stays).",
+        default: "ubuntu-24-04-x64",
+    }),
+    volumeSizeGb: doc(intIn(10, 16384), { description: "The protected data volume (database, Redis, certificates, Prometheus) in GB.", default: "50" }),
+    swapGb: doc(intIn(0, 64), { description: "Swap file size in GB; 0 for none.", default: "2" }),
+    dropletBackups: doc(bool(), { description: "DigitalOcean's weekly droplet backups (20% of the droplet price), besides the nightly database backups.", default: "true" }),
+    sshPublicKeys: doc(z.array(sshPublicKey(), { error: "a list of OpenSSH public key lines" }), {
+        description: "Keys that may log in as the deploy user; Pulumi drives Docker over SSH with the one in your ssh-agent.",
+        requiredWhen: "target is vps",
+    }),
+    sshAllowedCidrs: doc(
+        z.array(cidr(), { error: "a list of CIDR blocks allowed to reach SSH, e.g. [203.0.113.7/32]" }).min(1, {
+            error: "at least one CIDR block allowed to reach SSH, e.g. [203.0.113.7/32]",
+        }),
+        { description: "Addresses the cloud firewall lets reach SSH, including the machine that runs pulumi (your CI runner).", requiredWhen: "target is vps" },
+    ),
+    dnsZone: doc(hostname(), { description: "A DigitalOcean DNS zone holding domain; an A record for domain is created in it.", default: "none: point domain at the reserved IP yourself" }),
+    letsEncrypt: doc(oneOf(["staging", "production"]), {
+        description: "Let's Encrypt issuer: staging (untrusted certificates, no rate limits) or production.",
+        default: "production when environment is production, else staging",
+    }),
+    acmeEmail: doc(email(), { description: "Let's Encrypt's contact for expiry notices.", requiredWhen: "target is vps" }),
 }).partial();
 
 export const localSchema = obj({
-    httpPort: intIn(1024, 65535),
-    httpsPort: intIn(1024, 65535),
-    dataDir: pattern(/^(\/|~\/)[\w./-]*$/, "an absolute directory such as /home/me/.slipway/local (or ~/…)", 1024),
+    httpPort: doc(intIn(1024, 65535), { description: "The loopback port nginx publishes for HTTP (redirects to HTTPS).", default: "8080" }),
+    httpsPort: doc(intIn(1024, 65535), { description: "The loopback port nginx publishes for HTTPS (different from httpPort).", default: "8443" }),
+    dataDir: doc(pattern(/^(\/|~\/)[\w./-]*$/, "an absolute directory such as /home/me/.slipway/local (or ~/…)", 1024), {
+        description: "Where the local stack keeps its data, configs and backup repository.",
+        default: "~/.slipway/<stack>",
+    }),
 }).partial();
 
 /** A non-negative monthly quantity, e.g. GB per month; the unit is named in the error. */
 const amount = (max: number, unit: string) => {
     const expected = `a number from 0 to ${max} (${unit})`;
-    return z.number({ error: expected }).min(0, { error: expected }).max(max, { error: expected });
+    return doc(z.number({ error: expected }).min(0, { error: expected }).max(max, { error: expected }), {
+        description: `Cost estimate usage assumption: ${unit}.`,
+        default: "the figure documented in offline/cost/assumptions.ts",
+    });
 };
 
 /**
@@ -209,26 +310,45 @@ const tagKey = pattern(/^(?!aws:)[\w .:/=+@-]{1,128}$/, "a tag key of 1–128 ch
 
 /** The whole `slipway:` namespace, key by key (the keys of `Pulumi.<stack>.yaml`). */
 export const stackConfigSchema = obj({
-    target: oneOf(targets),
-    environment: oneOf(environments),
-    domain: hostname(),
-    owner: pattern(/^[\w .@-]{1,128}$/, "a team or person name (letters, digits, spaces, . @ - _)", 128),
-    app: appSchema,
-    appSecrets: z.record(envName(), z.string({ error: "a string" }), { error: mapError("a map of NAME: secret value") }),
-    network: networkSchema,
-    web: webSchema,
-    database: databaseSchema,
-    cache: cacheSchema,
-    monitoring: monitoringSchema,
-    backups: backupsSchema,
-    vps: vpsSchema,
-    local: localSchema,
-    alertWebhookUrl: pattern(/^https:\/\/\S+$/, "an https:// URL (Slack or any webhook receiver)", 2048),
-    smtpPassword: z.string({ error: "a string" }).min(1, { error: "a non-empty string" }),
-    costAssumptions: costAssumptionsSchema,
-    tags: z.record(tagKey, z.string({ error: "a string of at most 256 characters" }).max(256, { error: "a string of at most 256 characters" }), {
-        error: mapError("a map of tag key: value"),
+    target: doc(oneOf(targets), { description: "Which topology the stack deploys: aws (multi-AZ AWS), vps (one DigitalOcean droplet) or local (the local Docker daemon).", requiredWhen: "always" }),
+    environment: doc(oneOf(environments), {
+        description: "production protects stateful resources and turns deletion protection on.",
+        default: "production on aws, development elsewhere",
     }),
+    domain: doc(hostname(), { description: "The app's DNS name.", default: "local: app.localhost", requiredWhen: "target is aws or vps" }),
+    owner: doc(pattern(/^[\w .@-]{1,128}$/, "a team or person name (letters, digits, spaces, . @ - _)", 128), {
+        description: "The owning team, tagged on every taggable resource.",
+        default: "unowned",
+        requiredWhen: "target is aws",
+    }),
+    app: doc(appSchema, { description: "The app container." }),
+    appSecrets: doc(z.record(envName(), z.string({ error: "a string" }), { error: mapError("a map of NAME: secret value") }), {
+        description: "Secret environment variables for the app (aws: Secrets Manager; Docker: container env). Set each with `pulumi config set --secret --path 'appSecrets.NAME' VALUE`.",
+        default: "{}",
+    }),
+    network: doc(networkSchema, { description: "aws: the VPC." }),
+    web: doc(webSchema, { description: "The edge: rate limits, DNS and certificates, logs." }),
+    database: doc(databaseSchema, { description: "PostgreSQL: RDS on aws, a container on Docker." }),
+    cache: doc(cacheSchema, { description: "Redis-compatible cache: ElastiCache on aws, a container on Docker." }),
+    monitoring: doc(monitoringSchema, { description: "Alarm thresholds and who is told." }),
+    backups: doc(backupsSchema, { description: "The backup bucket (S3 on aws, Spaces on vps, a local restic repository on local)." }),
+    vps: doc(vpsSchema, { description: "vps: the DigitalOcean droplet." }),
+    local: doc(localSchema, { description: "local: ports and data directory on this machine." }),
+    alertWebhookUrl: doc(pattern(/^https:\/\/\S+$/, "an https:// URL (Slack or any webhook receiver)", 2048), {
+        description: "Docker targets: the webhook Alertmanager posts alerts to (Slack or any receiver).",
+        default: "no webhook",
+    }),
+    smtpPassword: doc(z.string({ error: "a string" }).min(1, { error: "a non-empty string" }), {
+        description: "Docker targets: the password of monitoring.smtpUsername at monitoring.smtpSmarthost.",
+        default: "no password",
+    }),
+    costAssumptions: doc(costAssumptionsSchema, { description: "Monthly usage the plan's cost estimate cannot read from the stack (npm run plan)." }),
+    tags: doc(
+        z.record(tagKey, z.string({ error: "a string of at most 256 characters" }).max(256, { error: "a string of at most 256 characters" }), {
+            error: mapError("a map of tag key: value"),
+        }),
+        { description: "Extra tags for every taggable resource, beside project, stack, owner, environment and managed-by.", default: "{}" },
+    ),
 }).partial();
 
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
