@@ -295,7 +295,7 @@ export const costAssumptionsSchema = obj({
     natProcessedGb: amount(10_000_000, "GB per month through the NAT gateways, all together"),
     appLogsGb: amount(1_000_000, "GB of app logs ingested per month"),
     flowLogsGb: amount(1_000_000, "GB of VPC flow logs ingested per month"),
-    serviceLogsGb: amount(1_000_000, "GB ingested per month into each database or cache log group"),
+    serviceLogsGb: amount(1_000_000, "GB ingested per month into each AWS service log group: database, cache, Container Insights"),
     backupStorageGb: amount(10_000_000, "GB of backups stored"),
     accessLogsStorageGb: amount(10_000_000, "GB of load balancer access logs stored"),
     s3PutRequestsThousands: amount(10_000_000, "thousand PUT/LIST requests per month per bucket"),
