@@ -2,15 +2,18 @@
  * `npm run plan -- --stack <name> [--config-file F] [--policy-config P] [--json]`
  *
  * Runs the real Slipway program under Pulumi's mock runtime with the stack's config, runs the
- * policy pack over the result, and prints what the stack would create and the verdicts. No cloud
- * credentials and no Pulumi CLI. Exit codes: 0 planned and compliant, 3 a mandatory policy
- * failed, 2 bad config (one line on stderr), 1 anything else.
+ * policy pack over the result, and prints what the stack would create, the verdicts and the
+ * monthly cost estimate (offline/cost). No cloud credentials and no Pulumi CLI. Exit codes: 0
+ * planned and compliant, 3 a mandatory policy failed, 2 bad config (one line on stderr), 1
+ * anything else.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type Violation, runPolicies } from "../offline/policy-run";
 import { allRules } from "../policy/rules";
 import { runOffline } from "../offline/run";
+import { renderCostSection } from "../offline/cost/render";
+import { estimateStackCost } from "../offline/cost/stack-cost";
 import { isSecretValue } from "../offline/secret-value";
 import { countByType, renderTree } from "../offline/tree";
 
@@ -67,6 +70,7 @@ async function main(): Promise<number> {
     const violations: Violation[] = await runPolicies(run.graph, allRules, { config: policyConfig });
     const mandatory = violations.filter((v) => v.level === "mandatory");
     const status = mandatory.length > 0 ? 3 : 0;
+    const cost = estimateStackCost(run.graph);
 
     if (values.json) {
         const doc = {
@@ -75,6 +79,7 @@ async function main(): Promise<number> {
             resources: run.graph.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
             outputs: run.outputs,
             policy: { rules: allRules.length, violations },
+            cost,
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         return status;
@@ -89,6 +94,7 @@ async function main(): Promise<number> {
     for (const [k, v] of Object.entries(run.outputs)) out.push(`  ${k}: ${isSecretValue(v) ? "[secret]" : JSON.stringify(v)}`);
     out.push("", `Policy: ${allRules.length} rules, ${mandatory.length} mandatory and ${violations.length - mandatory.length} advisory findings`);
     for (const v of violations) out.push(`  [${v.level}] ${v.policy}: ${v.urn ? `${v.urn.split("::").pop()}: ` : ""}${v.message}`);
+    out.push("", ...renderCostSection(cost));
     process.stdout.write(`${out.join("\n")}\n`);
     return status;
 }

@@ -1,0 +1,53 @@
+import type { z } from "zod";
+import type { costAssumptionsSchema } from "../../stacks/config-schema";
+
+/**
+ * Usage the graph cannot tell: monthly traffic, logs, stored backups. Each default is sized
+ * for the requirement Slipway's production topology is built for (1,000+ concurrent users at
+ * a 99.9% SLO, a typical web app) and can be overridden per stack with
+ * `slipway:costAssumptions` (validated by stacks/config-schema.ts).
+ */
+export type CostAssumptionOverrides = z.infer<typeof costAssumptionsSchema>;
+
+export type CostAssumptions = Required<Omit<CostAssumptionOverrides, "averageTasks">> & {
+    /** When unset, each service's desired count (the autoscaling minimum). */
+    averageTasks?: number;
+};
+
+export const defaultCostAssumptions: Readonly<Required<Omit<CostAssumptions, "averageTasks">>> = {
+    // 1,000 concurrent users in business hours, one request each ~30 s (≈ 33 req/s for 8 h
+    // a day, 22 days) plus off-hours traffic: ~30 million requests a month.
+    requestsMillions: 30,
+    // 30 M responses at ~3.5 KB each once compressed.
+    dataTransferOutGb: 100,
+    // Largest LCU dimension on average: 1,000 active connections / 3,000 per LCU ≈ 0.33,
+    // bytes 100 GB / 730 h ≈ 0.14 GB/h; rounded up to 1 for peaks.
+    albLcus: 1,
+    // Image pulls from a public registry, OS and package updates, outbound API calls.
+    natProcessedGb: 50,
+    // One JSON line per request at LOG_LEVEL=info, ~170 bytes × 30 M.
+    appLogsGb: 5,
+    // Flow-log records for all VPC traffic at 60 s aggregation.
+    flowLogsGb: 10,
+    // PostgreSQL slow-query/upgrade logs, cache slow/engine logs, Container Insights events.
+    serviceLogsGb: 0.5,
+    // 90 days of compressed daily dumps of a database of a few GB.
+    backupStorageGb: 20,
+    // Gzipped ALB access logs for 30 M requests, kept 90 days.
+    accessLogsStorageGb: 5,
+    // The ALB writes a log object every 5 minutes per node: 3 × 8,760 ≈ 26 thousand.
+    s3PutRequestsThousands: 30,
+    s3GetRequestsThousands: 10,
+    // Each task start reads each secret once; deploys and scaling events.
+    secretsApiCallsThousands: 1,
+    // Data-key requests from encrypted logs, storage and secrets.
+    kmsRequestsThousands: 10,
+    // Cluster-, service- and task-family-level Container Insights metrics.
+    containerInsightsMetrics: 30,
+};
+
+/** The defaults with a stack's overrides applied. */
+export function resolveCostAssumptions(overrides: CostAssumptionOverrides = {}): CostAssumptions {
+    const set = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+    return { ...defaultCostAssumptions, ...set };
+}

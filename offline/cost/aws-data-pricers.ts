@@ -1,0 +1,136 @@
+import type { RecordedResource } from "../recorder";
+import { dollars, notPriced, num, plural, qty, str } from "./basis";
+import { type AwsRegionPrices, awsHoursPerMonth as H } from "./prices";
+import type { Priced, PricingContext } from "./types";
+
+/** The stateful AWS families: RDS, ElastiCache and S3 storage. */
+
+export function priceRdsInstance(r: RecordedResource, p: AwsRegionPrices): Priced {
+    const cls = str(r.inputs.instanceClass) ?? "(no class)";
+    const engine = str(r.inputs.engine) ?? "postgres";
+    if (engine !== "postgres") return notPriced(`engine ${engine}: only RDS for PostgreSQL is in the price table`);
+    const instance = p.rdsPostgresHour[cls];
+    if (!instance) return notPriced(`${cls} is not in the price table`);
+    const storageType = str(r.inputs.storageType) ?? "gp2";
+    const storage = p.rdsStorageGbMonth[storageType];
+    if (!storage) return notPriced(`${storageType} storage is not in the price table`);
+    if (r.inputs.iops !== undefined) return notPriced("provisioned IOPS are not in the price table");
+    const gb = num(r.inputs.allocatedStorage);
+    if (gb === undefined) return notPriced("allocated storage is not known at plan time");
+    const piDays = num(r.inputs.performanceInsightsRetentionPeriod) ?? 7;
+    if (r.inputs.performanceInsightsEnabled === true && piDays > 7) return notPriced(`Performance Insights retention of ${piDays} days is not in the price table`);
+
+    const multiAz = r.inputs.multiAz === true;
+    const hourly = multiAz ? instance.multiAz : instance.singleAz;
+    const perGb = multiAz ? storage.multiAz : storage.singleAz;
+    const deployment = multiAz ? "Multi-AZ" : "Single-AZ";
+    return {
+        usd: H * hourly.usd + gb * perGb.usd,
+        basis:
+            `${cls} ${deployment} ${H} h × ${dollars(hourly)} + ${gb} GB ${storageType} ${deployment} × ${dollars(perGb)}; ` +
+            `automated backups up to ${gb} GB and 7 days of Performance Insights at no charge`,
+    };
+}
+
+export function priceElastiCacheReplicationGroup(r: RecordedResource, p: AwsRegionPrices): Priced {
+    const nodeType = str(r.inputs.nodeType) ?? "(no node type)";
+    const node = p.elastiCacheNodeHour[nodeType];
+    if (!node) return notPriced(`${nodeType} is not in the price table`);
+    const engine = str(r.inputs.engine) ?? "redis";
+    const hourly = engine === "valkey" ? node.valkey : node.redis;
+    const nodes = num(r.inputs.numCacheClusters) ?? (num(r.inputs.numNodeGroups) ?? 1) * ((num(r.inputs.replicasPerNodeGroup) ?? 0) + 1);
+    const snapshots = num(r.inputs.snapshotRetentionLimit) ?? 0;
+    return {
+        usd: nodes * H * hourly.usd,
+        basis:
+            `${plural(nodes, "node")} ${nodeType} (${engine}) × ${H} h × ${dollars(hourly)}` +
+            (snapshots > 1 ? `; one snapshot per cluster at no charge, the other ${snapshots - 1} days at $0.085/GB-month not estimated` : ""),
+    };
+}
+
+// ---- S3 ----
+
+interface Segment {
+    storageClass: string;
+    /** Days an object spends in the class. */
+    days: number;
+    /** Days billed: the class's minimum storage duration when it is deleted from there earlier. */
+    billedDays: number;
+}
+
+interface LifecycleRule {
+    status?: string;
+    expiration?: { days?: number };
+    transitions?: { days?: number; storageClass?: string }[];
+    noncurrentVersionExpiration?: { noncurrentDays?: number };
+}
+
+/**
+ * How long an object written today spends in each storage class before it is deleted, from
+ * the bucket's lifecycle rules. With versioning on, expiry only makes the object noncurrent:
+ * it is deleted `noncurrentDays` later, still in its last class. Undefined when objects are
+ * never deleted (the stored total then has no steady-state split).
+ */
+function lifecycleSegments(rules: LifecycleRule[], versioned: boolean, minimumDays: Record<string, number>): Segment[] | undefined {
+    const enabled = rules.filter((rule) => rule.status !== "Disabled");
+    const expiry = enabled.map((rule) => rule.expiration?.days).find((d) => d !== undefined);
+    if (expiry === undefined) return undefined;
+    const noncurrent = enabled.map((rule) => rule.noncurrentVersionExpiration?.noncurrentDays).find((d) => d !== undefined);
+    if (versioned && noncurrent === undefined) return undefined;
+    const lifetime = expiry + (versioned ? (noncurrent ?? 0) : 0);
+    const transitions = enabled
+        .flatMap((rule) => rule.transitions ?? [])
+        .filter((t): t is { days: number; storageClass: string } => t.days !== undefined && !!t.storageClass && t.days < lifetime)
+        .sort((a, b) => a.days - b.days);
+    const starts = [{ days: 0, storageClass: "STANDARD" }, ...transitions];
+    return starts.map((start, i) => {
+        const end = starts[i + 1]?.days ?? lifetime;
+        const days = end - start.days;
+        const last = i === starts.length - 1;
+        return { storageClass: start.storageClass, days, billedDays: last ? Math.max(days, minimumDays[start.storageClass] ?? 0) : days };
+    });
+}
+
+const humanClass: Record<string, string> = { STANDARD: "Standard", STANDARD_IA: "Standard-IA", GLACIER_IR: "Glacier IR", GLACIER: "Glacier", DEEP_ARCHIVE: "Deep Archive" };
+
+/** Which stored-GB assumption a bucket draws on, from what uses it. */
+function bucketRole(r: RecordedResource, ctx: PricingContext): { gb: number; key: string } | undefined {
+    const name = str(r.inputs.bucket);
+    if (ctx.graph.componentOf(r)?.type === "slipway:components:BackupBucket") return { gb: ctx.assumptions.backupStorageGb, key: "backupStorageGb" };
+    const logsBucket = ctx.graph
+        .ofType("aws:lb/loadBalancer:LoadBalancer")
+        .some((lb) => name !== undefined && (lb.inputs.accessLogs as { bucket?: string } | undefined)?.bucket === name);
+    if (logsBucket) return { gb: ctx.assumptions.accessLogsStorageGb, key: "accessLogsStorageGb" };
+    return undefined;
+}
+
+export function priceS3Bucket(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const role = bucketRole(r, ctx);
+    if (!role) return notPriced("a bucket of unknown use: no stored-GB assumption for it");
+    const name = str(r.inputs.bucket);
+    const forBucket = (type: string) => ctx.graph.ofType(type).find((x) => name !== undefined && x.inputs.bucket === name);
+    const rules = (forBucket("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")?.inputs.rules ?? []) as LifecycleRule[];
+    const versioning = forBucket("aws:s3/bucketVersioning:BucketVersioning")?.inputs.versioningConfiguration as { status?: string } | undefined;
+    const computed = lifecycleSegments(rules, versioning?.status === "Enabled", p.s3MinimumDays);
+    const segments = computed ?? [{ storageClass: "STANDARD", days: 1, billedDays: 1 }];
+    const lifetime = segments.reduce((sum, s) => sum + s.days, 0);
+
+    let usd = 0;
+    const parts: string[] = [];
+    for (const s of segments) {
+        const perGb = p.s3GbMonth[s.storageClass];
+        if (!perGb) return notPriced(`storage class ${s.storageClass} is not in the price table`);
+        const gb = (role.gb * s.days) / lifetime;
+        usd += ((gb * s.billedDays) / s.days) * perGb.usd;
+        const minimum = s.billedDays > s.days ? ` × ${s.billedDays}/${s.days} (${s.billedDays}-day minimum)` : "";
+        parts.push(`${qty(gb)} GB ${humanClass[s.storageClass] ?? s.storageClass} × ${dollars(perGb)}${minimum}`);
+    }
+    const puts = ctx.assumptions.s3PutRequestsThousands;
+    const gets = ctx.assumptions.s3GetRequestsThousands;
+    usd += puts * p.s3PutPer1000.usd + gets * p.s3GetPer1000.usd;
+    const split = !computed ? " (objects never expire: all Standard)" : segments.length > 1 ? ` (${segments.map((s) => `${s.days} d ${humanClass[s.storageClass] ?? s.storageClass}`).join(", ")})` : "";
+    return {
+        usd,
+        basis: `${role.gb} GB stored (${role.key})${split}: ${parts.join(" + ")} + ${puts} thousand PUT × ${dollars(p.s3PutPer1000)} + ${gets} thousand GET × ${dollars(p.s3GetPer1000)}`,
+    };
+}

@@ -1,0 +1,124 @@
+import type { RecordedResource } from "../recorder";
+import { dollars, notPriced, num, plural, qty, str } from "./basis";
+import { type AwsRegionPrices, awsHoursPerMonth as H } from "./prices";
+import type { Priced, PricingContext } from "./types";
+
+/** The AWS compute and operations families: Fargate, ECS, KMS, Secrets Manager, CloudWatch. */
+
+const taskDefinitionType = "aws:ecs/taskDefinition:TaskDefinition";
+
+function taskDefinitionOf(service: RecordedResource, ctx: PricingContext): RecordedResource | undefined {
+    const arn = str(service.inputs.taskDefinition) ?? "";
+    const family = /task-definition\/([^:]+)/.exec(arn)?.[1];
+    return ctx.graph.ofType(taskDefinitionType).find((td) => ctx.graph.dependsOn(service, td) || (family !== undefined && td.inputs.family === family));
+}
+
+export function priceFargateService(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const launchType = str(r.inputs.launchType);
+    if (launchType !== "FARGATE") return notPriced(`launch type ${launchType ?? "(capacity providers)"}: only Fargate is in the price table`);
+    const td = taskDefinitionOf(r, ctx);
+    if (!td) return notPriced("its task definition is not in the plan");
+    const platform = (td.inputs.runtimePlatform ?? {}) as { cpuArchitecture?: string; operatingSystemFamily?: string };
+    if ((platform.operatingSystemFamily ?? "LINUX") !== "LINUX") return notPriced(`${platform.operatingSystemFamily} tasks are not in the price table`);
+    const arch = platform.cpuArchitecture ?? "X86_64";
+    const rates = p.fargate[arch];
+    if (!rates) return notPriced(`Fargate ${arch} is not in the price table`);
+    const vcpu = (num(td.inputs.cpu) ?? 256) / 1024;
+    const gb = (num(td.inputs.memory) ?? 512) / 1024;
+    const fromAssumption = ctx.assumptions.averageTasks !== undefined;
+    const tasks = ctx.assumptions.averageTasks ?? num(r.inputs.desiredCount) ?? 1;
+    return {
+        usd: tasks * H * (vcpu * rates.vcpuHour.usd + gb * rates.gbHour.usd),
+        basis:
+            `${plural(tasks, "task")} (${fromAssumption ? "averageTasks" : "desired count"}) × ${H} h × ` +
+            `(${vcpu} vCPU × ${dollars(rates.vcpuHour)} + ${gb} GB × ${dollars(rates.gbHour)}), Linux/${arch}, 20 GB ephemeral storage included`,
+    };
+}
+
+export function priceEcsCluster(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const settings = (r.inputs.settings ?? []) as { name?: string; value?: string }[];
+    const insights = settings.find((s) => s.name === "containerInsights")?.value ?? "disabled";
+    if (insights === "disabled") return { usd: 0, basis: "no charge: ECS clusters have no charge (https://aws.amazon.com/ecs/pricing/)" };
+    if (insights !== "enabled") return notPriced(`Container Insights "${insights}" (per-observation pricing) is not in the price table`);
+    const { containerInsightsMetrics: metrics, serviceLogsGb: gb } = ctx.assumptions;
+    return {
+        usd: metrics * p.customMetricMonth.usd + gb * p.logsIngestGb.usd,
+        basis: `Container Insights: ${metrics} metrics × ${dollars(p.customMetricMonth)} + ${gb} GB performance events (serviceLogsGb) × ${dollars(p.logsIngestGb)}`,
+    };
+}
+
+export function priceKmsKey(_r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const thousands = ctx.assumptions.kmsRequestsThousands;
+    return {
+        usd: p.kmsKeyMonth.usd + (thousands / 10) * p.kmsPer10kRequests.usd,
+        basis: `key ${dollars(p.kmsKeyMonth)} + ${thousands} thousand requests × ${dollars(p.kmsPer10kRequests)} per 10,000 (+$1/month after each of the first two yearly rotations)`,
+    };
+}
+
+export function priceSecret(_r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const thousands = ctx.assumptions.secretsApiCallsThousands;
+    return {
+        usd: p.secretMonth.usd + (thousands / 10) * p.secretsPer10kCalls.usd,
+        basis: `secret ${dollars(p.secretMonth)} + ${thousands} thousand API calls × ${dollars(p.secretsPer10kCalls)} per 10,000`,
+    };
+}
+
+/** A metric alarm bills each metric it reads; metric-math expressions themselves are free. */
+export function priceMetricAlarm(r: RecordedResource, p: AwsRegionPrices): Priced {
+    const queries = (r.inputs.metricQueries ?? []) as { metric?: { period?: number } }[];
+    const metricQueries = queries.filter((q) => q.metric);
+    const metrics = queries.length > 0 ? metricQueries.length : 1;
+    const periods = queries.length > 0 ? metricQueries.map((q) => num(q.metric?.period) ?? 60) : [num(r.inputs.period) ?? 60];
+    const highResolution = Math.min(...periods) < 60;
+    const rate = highResolution ? p.highResolutionAlarmMetricMonth : p.alarmMetricMonth;
+    return { usd: metrics * rate.usd, basis: `${plural(metrics, "metric")} × ${dollars(rate)} (${highResolution ? "high" : "standard"} resolution)` };
+}
+
+export function priceDashboard(_r: RecordedResource, p: AwsRegionPrices): Priced {
+    return { usd: p.dashboardMonth.usd, basis: `dashboard ${dollars(p.dashboardMonth)}` };
+}
+
+/** S3 request metrics are billed as CloudWatch metrics: 16 per filter, each only in hours with requests. */
+const s3RequestMetrics = 16;
+
+export function priceS3RequestMetrics(_r: RecordedResource, p: AwsRegionPrices): Priced {
+    return {
+        usd: s3RequestMetrics * p.customMetricMonth.usd,
+        basis: `${s3RequestMetrics} S3 request metrics × ${dollars(p.customMetricMonth)} (an upper bound: each is billed only in hours with requests)`,
+    };
+}
+
+type LogKind = { gb: number; key: string; ingest: AwsRegionPrices["logsIngestGb"] };
+
+/** What writes to a log group decides its volume assumption and its ingestion rate. */
+function logGroupKind(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): LogKind | undefined {
+    const name = str(r.inputs.name);
+    if (name === undefined) return undefined;
+    const { graph, assumptions } = ctx;
+    const flowLogTarget = graph
+        .ofType("aws:ec2/flowLog:FlowLog")
+        .some((f) => (str(f.inputs.logDestination) ?? "").replace(/:\*$/, "").endsWith(`:log-group:${name}`) || f.inputs.logGroupName === name);
+    if (flowLogTarget) return { gb: assumptions.flowLogsGb, key: "flowLogsGb", ingest: p.vendedLogsIngestGb };
+    const appTarget = graph.ofType(taskDefinitionType).some((td) => {
+        const containers = JSON.parse(str(td.inputs.containerDefinitions) ?? "[]") as { logConfiguration?: { options?: Record<string, string> } }[];
+        return containers.some((c) => c.logConfiguration?.options?.["awslogs-group"] === name);
+    });
+    if (appTarget) return { gb: assumptions.appLogsGb, key: "appLogsGb", ingest: p.logsIngestGb };
+    if (name.startsWith("/aws/")) return { gb: assumptions.serviceLogsGb, key: "serviceLogsGb", ingest: p.logsIngestGb };
+    return undefined;
+}
+
+export function priceLogGroup(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const kind = logGroupKind(r, p, ctx);
+    if (!kind) return notPriced("a log group of unknown use: no ingestion assumption for it");
+    const retention = num(r.inputs.retentionInDays);
+    // Steady state: a month's ingestion kept for the retention period (never-expiring groups: a year's worth).
+    const months = retention ? (retention * 12) / 365 : 12;
+    const stored = kind.gb * months;
+    return {
+        usd: kind.gb * kind.ingest.usd + stored * p.logsStorageGbMonth.usd,
+        basis:
+            `${kind.gb} GB/month ingested (${kind.key}) × ${dollars(kind.ingest)} + ${qty(stored)} GB stored ` +
+            `(${retention ? `${retention} days` : "never expires: 12 months"}, uncompressed upper bound) × ${dollars(p.logsStorageGbMonth)}`,
+    };
+}

@@ -1,0 +1,149 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { estimateCost } from "../../offline/cost/estimate";
+import { estimateStackCost } from "../../offline/cost/stack-cost";
+import type { CostEstimate } from "../../offline/cost/types";
+import type { Graph } from "../../offline/graph";
+import { runOffline } from "../../offline/run";
+
+/**
+ * The estimate of the shipped stacks against totals computed by hand from the price table
+ * (offline/cost/prices.ts, us-east-1 and DigitalOcean list prices of 2025-06-01) and the
+ * default assumptions (offline/cost/assumptions.ts). Each line is rounded to cents, as the
+ * estimate rounds it.
+ */
+
+const stacks: Record<string, { graph: Graph; cost: CostEstimate }> = {};
+
+beforeAll(async () => {
+    // The estimate reads the stack config the runtime holds, so each is taken right after its run.
+    for (const stack of ["prod", "dev", "local"]) {
+        const run = await runOffline({ stack });
+        stacks[stack] = { graph: run.graph, cost: estimateStackCost(run.graph) };
+    }
+}, 120_000);
+
+const line = (cost: CostEstimate, name: string) => {
+    const found = cost.lines.find((l) => l.urn.endsWith(`::${name}`));
+    if (!found) throw new Error(`no cost line for ${name}`);
+    return found;
+};
+
+/** A line is rounded to cents: a hand figure with a half cent may land on either side. */
+const expectCents = (actual: number, hand: number) => expect(Math.abs(actual - hand)).toBeLessThanOrEqual(0.005 + 1e-9);
+
+describe("prod (aws, us-east-1)", () => {
+    it("totals $560.16 a month, as computed by hand", () => {
+        const { cost } = stacks.prod;
+        // RDS db.t4g.large Multi-AZ:     730 × 0.258 + 100 GB × 0.23                 = 211.34
+        // ElastiCache 2 × t4g.medium:    2 × 730 × 0.052 (Valkey)                     =  75.92
+        // Fargate 3 × 0.5 vCPU / 1 GB:   3 × 730 × (0.5 × 0.04048 + 1 × 0.004445)     =  54.06
+        // ALB:                           730 × 0.0225 + 1 × 730 × 0.008
+        //                                + 3 IPv4 × 730 × 0.005 + 100 GB × 0.09       =  42.22 (42.215)
+        // NAT × 3:                       3 × (730 × 0.045 + 50/3 GB × 0.045)          = 100.80
+        // WAF:                           5 + 3 rules × 1 + 30 M × 0.60                =  26.00
+        // Container Insights:            30 × 0.30 + 0.5 GB × 0.50                    =   9.25
+        // Flow-log group:                10 × 0.50 + 10 × 12 months × 0.03            =   8.60
+        // S3 request metrics:            16 × 0.30                                    =   4.80
+        // NAT EIPs × 3:                  3 × 730 × 0.005                              =  10.95
+        // Dashboard:                                                                  =   3.00
+        // App log group:                 5 × 0.50 + 5 × (90 × 12 / 365) × 0.03        =   2.94
+        // KMS keys × 6:                  6 × (1 + 1 × 0.03)                           =   6.18
+        // Secrets × 2:                   2 × (0.40 + 0.1 × 0.05) = 2 × 0.41          =   0.82
+        // Backup bucket:                 5 GB × 0.023 + 15 GB × 0.004 (30 d Standard,
+        //                                90 d Glacier IR of 120) + 30 × 0.005 + 10 × 0.0004 = 0.33
+        // 5xx-rate alarm (3 metrics):    3 × 0.10                                     =   0.30
+        // Access-log bucket:             5 × 0.023 + 30 × 0.005 + 10 × 0.0004         =   0.27
+        // DB, DB-upgrade, cache logs:    3 × (0.5 × 0.50 + 0.5 × (30 × 12 / 365) × 0.03) = 3 × 0.26 = 0.78
+        // Other alarms × 16:             16 × 0.10                                    =   1.60
+        const hand = 211.34 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 8.6 + 4.8 + 10.95 + 3 + 2.94 + 6.18 + 0.82 + 0.33 + 0.3 + 0.27 + 0.78 + 1.6;
+        expect(cost.monthlyUsd).toBeCloseTo(hand, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(560.16, 2);
+        expect(cost).toMatchObject({ currency: "USD", priceDate: "2025-06-01", region: "us-east-1" });
+        expect(cost.notPriced).toEqual([]);
+    });
+
+    it("prices the main resources line by line with a basis that names each figure", () => {
+        const { cost } = stacks.prod;
+        expect(line(cost, "db-instance")).toMatchObject({ monthlyUsd: 211.34, type: "aws:rds/instance:Instance" });
+        expect(line(cost, "db-instance").basis).toContain("db.t4g.large Multi-AZ 730 h × $0.258 + 100 GB gp3 Multi-AZ × $0.23");
+        expect(line(cost, "cache-group").monthlyUsd).toBe(75.92);
+        expect(line(cost, "web-service").monthlyUsd).toBe(54.06);
+        expectCents(line(cost, "web-alb").monthlyUsd, 42.215);
+        expect(line(cost, "web-alb").basis).toContain("3 public IPv4 addresses (one per AZ)");
+        for (const n of [1, 2, 3]) expect(line(cost, `net-nat-${n}`).monthlyUsd).toBe(33.6);
+        expect(line(cost, "web-waf").monthlyUsd).toBe(26);
+        expect(line(cost, "monitoring-alarm-alb-5xx-rate").monthlyUsd).toBe(0.3);
+    });
+
+    it("accounts for every custom resource once: priced, free with a reason, or not priced", () => {
+        const { graph, cost } = stacks.prod;
+        const billable = graph.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+        const accounted = [...cost.lines.map((l) => l.urn), ...cost.notPriced.map((n) => n.urn)];
+        expect(accounted.sort()).toEqual(billable.map((r) => r.urn).sort());
+        expect(cost.lines.some((l) => l.type.startsWith("slipway:components:") || l.type.startsWith("pulumi:providers:"))).toBe(false);
+        for (const l of cost.lines.filter((x) => x.monthlyUsd === 0)) expect(l.basis, l.urn).toMatch(/^no charge: \S/);
+        expect(line(cost, "db-sg").basis).toBe("no charge: security groups have no charge");
+        expect(line(cost, "net-endpoint-s3").basis).toMatch(/^no charge: gateway endpoints/);
+        // The lines add up to the total.
+        expect(cost.lines.reduce((s, l) => s + l.monthlyUsd, 0)).toBeCloseTo(cost.monthlyUsd, 2);
+    });
+
+    it("recomputes the usage lines from overridden assumptions", () => {
+        const overrides = { natProcessedGb: 300, dataTransferOutGb: 1000, requestsMillions: 100, averageTasks: 4.5, backupStorageGb: 400, appLogsGb: 20 };
+        const cost = estimateCost(stacks.prod.graph, overrides);
+        // NAT: 730 × 0.045 + 300/3 GB × 0.045 = 32.85 + 4.50
+        expect(line(cost, "net-nat-1").monthlyUsd).toBe(37.35);
+        // ALB: 16.425 + 5.84 + 10.95 + 1000 GB × 0.09 = 123.215
+        expectCents(line(cost, "web-alb").monthlyUsd, 123.215);
+        // WAF: 5 + 3 + 100 M × 0.60
+        expect(line(cost, "web-waf").monthlyUsd).toBe(68);
+        // Fargate: 4.5 tasks × 730 × 0.024685 = 81.090225
+        expect(line(cost, "web-service").monthlyUsd).toBe(81.09);
+        expect(line(cost, "web-service").basis).toContain("4.5 tasks (averageTasks)");
+        // Backups: 100 GB Standard × 0.023 + 300 GB Glacier IR × 0.004 + 0.15 + 0.004 = 3.654
+        expect(line(cost, "backups-bucket").monthlyUsd).toBe(3.65);
+        // App logs: 20 × 0.50 + 20 × (90 × 12 / 365) × 0.03 = 10 + 1.775
+        expect(line(cost, "web-logs").monthlyUsd).toBe(11.78);
+        // Lines that use none of them do not move.
+        expect(line(cost, "db-instance").monthlyUsd).toBe(211.34);
+        expect(cost.assumptions).toMatchObject(overrides);
+        expect(cost.monthlyUsd).toBeCloseTo(560.16 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (3.65 - 0.33) + (11.78 - 2.94), 2);
+    });
+});
+
+describe("dev (vps, DigitalOcean)", () => {
+    it("totals $38.80 a month, as computed by hand", () => {
+        const { cost } = stacks.dev;
+        // Droplet s-2vcpu-4gb:           24 + weekly backups 20% × 24                 = 28.80
+        //                                (100 GB out, within the 4,000 GB included)
+        // Volume:                        50 GB × 0.10                                 =  5.00
+        // Spaces:                        subscription 5 (20 GB within 250 included)   =  5.00
+        // Reserved IP (assigned), DNS, firewall, VPC, containers:                    =  0
+        expect(cost.monthlyUsd).toBeCloseTo(24 + 4.8 + 5 + 5, 2);
+        expect(cost.region).toBe("fra1");
+        expect(line(cost, "vps-droplet")).toMatchObject({ monthlyUsd: 28.8, basis: "s-2vcpu-4gb $24.00 + weekly backups 20% × $24.00 + 100 GB out within the 4000 GB included" });
+        expect(line(cost, "vps-ip").basis).toMatch(/^no charge: reserved IPs are free while assigned/);
+        expect(line(cost, "vps-dns").basis).toMatch(/^no charge: DNS hosting has no charge/);
+        expect(cost.notPriced).toEqual([]);
+    });
+
+    it("bills transfer and Spaces storage beyond what is included", () => {
+        const cost = estimateCost(stacks.dev.graph, { dataTransferOutGb: 5000, backupStorageGb: 400 });
+        // 28.80 + (5,000 − 4,000) GB × 0.01
+        expect(line(cost, "vps-droplet").monthlyUsd).toBe(38.8);
+        // 5 + (400 − 250) GB × 0.02
+        expect(line(cost, "backups-bucket").monthlyUsd).toBe(8);
+        expect(cost.monthlyUsd).toBeCloseTo(38.8 + 5 + 8, 2);
+    });
+});
+
+describe("local (Docker on this machine)", () => {
+    it("costs nothing, and says why for every resource", () => {
+        const { graph, cost } = stacks.local;
+        expect(cost.monthlyUsd).toBe(0);
+        expect(cost.region).toBe("local");
+        expect(cost.notPriced).toEqual([]);
+        expect(cost.lines).toHaveLength(graph.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:")).length);
+        expect(line(cost, "web-edge").basis).toMatch(/^no charge: runs on the Docker host/);
+    });
+});
