@@ -12,6 +12,13 @@ export interface AlertRulesOptions {
     tlsExpiryDays?: number;
     /** Alert when the last successful backup is older than this many hours. @default 26 */
     backupMaxAgeHours?: number;
+    /**
+     * Alert name → a shorter `for` (a Prometheus duration such as `5s`) for every rule of that
+     * name. For drills that must see a real fault fire an alert in seconds, not minutes; the
+     * shipped stacks never set it. Only shortening is allowed, so each rule's promtool cases
+     * (which evaluate after the rule's own `for`) keep holding.
+     */
+    forOverrides?: Record<string, string>;
 }
 
 /** One Prometheus alerting rule, as written in the rules file. */
@@ -96,8 +103,39 @@ const upDown = (metric: string, labels: Record<string, string>): Pick<AlertDefin
     quiet: { interval: "1m", series: [{ metric, labels, values: "1 1 0 1x7" }], evalTime: "5m", alerts: [] },
 });
 
+const durationUnitMs: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86_400e3, w: 604_800e3, y: 31_536_000e3 };
+const durationPartRe = /(\d+)(ms|s|m|h|d|w|y)/g;
+
+/** Milliseconds in a Prometheus duration (`1h30m`, `5s`), or undefined when it is not one. */
+export function durationMs(d: string): number | undefined {
+    if (!/^((\d+)(ms|s|m|h|d|w|y))+$/.test(d)) return undefined;
+    let ms = 0;
+    for (const [, n, unit] of d.matchAll(durationPartRe)) ms += Number(n) * durationUnitMs[unit];
+    return ms;
+}
+
+/** Applies `forOverrides` to the rules: names must exist, durations must be valid and no longer. */
+function withForOverrides(defs: AlertDefinition[], overrides: Record<string, string>): AlertDefinition[] {
+    for (const [alert, d] of Object.entries(overrides)) {
+        const own = defs.filter((x) => x.rule.alert === alert);
+        if (own.length === 0) throw new Error(`Alert rules forOverrides names "${alert}", which is not an alert; known: ${[...new Set(defs.map((x) => x.rule.alert))].join(", ")}.`);
+        const ms = durationMs(d);
+        if (ms === undefined) throw new Error(`Alert rules forOverrides.${alert} is "${d}"; expected a Prometheus duration such as 5s or 1m.`);
+        for (const x of own) {
+            if (ms > (durationMs(x.rule.for) ?? 0)) throw new Error(`Alert rules forOverrides.${alert} is "${d}", longer than the rule's own ${x.rule.for}; it may only shorten it.`);
+        }
+    }
+    return defs.map((x) => (overrides[x.rule.alert] === undefined ? x : { ...x, rule: { ...x.rule, for: overrides[x.rule.alert] } }));
+}
+
 /** Every Slipway alert, with its test cases. Thresholds come from `o.thresholds`. */
 export function alertDefinitions(o: AlertRulesOptions): AlertDefinition[] {
+    const defs = ruleDefinitions(o);
+    return o.forOverrides ? withForOverrides(defs, o.forOverrides) : defs;
+}
+
+/** The rules with their own `for` durations. */
+function ruleDefinitions(o: AlertRulesOptions): AlertDefinition[] {
     const { tlsDays, backupHours } = check(o);
     const t = o.thresholds;
     const mount = o.dataMountpoint;
