@@ -6,6 +6,8 @@ export interface BlackboxYmlOptions {
     timeoutSeconds?: number;
     /** Accept a certificate that does not verify (a self-signed one on `local`). @default false */
     insecureSkipVerify?: boolean;
+    /** A CA bundle (PEM path) to verify the certificate against instead of the system roots: a private or test CA. @default the system roots */
+    caFile?: string;
     /** The TLS server name to ask for and verify, when the probed address is not the site's name. @default the probed host */
     serverName?: string;
     /** Probe over IPv4 first (droplets have IPv4; Docker networks often lack IPv6). @default "ip4" */
@@ -25,6 +27,7 @@ export function renderBlackboxYml(o: BlackboxYmlOptions = {}): string {
     }
     const tls_config = {
         insecure_skip_verify: o.insecureSkipVerify ?? false,
+        ...(o.caFile !== undefined ? { ca_file: o.caFile } : {}),
         ...(o.serverName !== undefined ? { server_name: o.serverName } : {}),
     };
     const ip = o.preferredIpProtocol ?? "ip4";

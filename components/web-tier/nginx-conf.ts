@@ -23,8 +23,12 @@ export interface NginxTlsOptions {
 export interface NginxConfOptions {
     /** The public hostname (`server_name`). */
     serverName: string;
-    /** Ports nginx listens on. */
-    listen: { http: number; https: number; ipv6?: boolean };
+    /**
+     * Ports nginx listens on. Without `addresses` it binds every IPv4 address (and every IPv6
+     * one with `ipv6`); with them, exactly those addresses (e.g. `["127.0.0.1", "::1"]` for a
+     * server that must stay on loopback).
+     */
+    listen: { http: number; https: number; ipv6?: boolean; addresses?: string[] };
     /**
      * The HTTPS port clients reach from outside, for the HTTP→HTTPS redirect (differs from
      * `listen.https` when a container port is published on another host port).
@@ -275,6 +279,12 @@ export function renderNginxConf(o: NginxConfOptions): string {
     const httpPort = checkPort("listen.http", o.listen?.http);
     const httpsPort = checkPort("listen.https", o.listen?.https);
     if (httpPort === httpsPort) fail("listen.https", httpsPort, `different from listen.http (${httpPort})`);
+    const listenAddresses = o.listen.addresses;
+    if (listenAddresses !== undefined) {
+        if (listenAddresses.length === 0) fail("listen.addresses", listenAddresses, "at least one IPv4 or IPv6 address (omit it to listen on all)");
+        for (const a of listenAddresses) if (a.includes("/") || !isAddressOrCidr(a)) fail("listen.addresses", a, "an IPv4 or IPv6 address such as 127.0.0.1 or ::1");
+        if (o.listen.ipv6) fail("listen.ipv6", true, "unset when listen.addresses is given (list an IPv6 address there instead)");
+    }
     const publicHttpsPort = checkPort("publicHttpsPort", o.publicHttpsPort ?? httpsPort);
     const cert = checkToken("tls.certificate", o.tls?.certificate);
     const certKey = checkToken("tls.certificateKey", o.tls?.certificateKey);
@@ -442,6 +452,10 @@ export function renderNginxConf(o: NginxConfOptions): string {
         c.line();
 
         const listen = (port: number, extra: string): void => {
+            if (listenAddresses) {
+                for (const a of listenAddresses) c.line(`listen ${a.includes(":") ? `[${a}]` : a}:${port}${extra};`);
+                return;
+            }
             c.line(`listen ${port}${extra};`);
             if (o.listen.ipv6) c.line(`listen [::]:${port}${extra};`);
         };

@@ -93,6 +93,13 @@ describe("renderBlackboxYml", () => {
         expect(cfg.modules.tls_connect.timeout).toBe("5s");
         expect(() => renderBlackboxYml({ timeoutSeconds: 0 })).toThrow(/timeoutSeconds must be a whole number from 1 to 60/);
     });
+
+    it("verifies against a given CA bundle (a private or test CA) instead of skipping verification", () => {
+        const cfg = load(renderBlackboxYml({ caFile: "/run/ca.pem", serverName: "app.test" }));
+        const expected = { insecure_skip_verify: false, ca_file: "/run/ca.pem", server_name: "app.test" };
+        expect(cfg.modules.http_2xx.http.tls_config).toEqual(expected);
+        expect(cfg.modules.tls_connect.tcp.tls_config).toEqual(expected);
+    });
 });
 
 describe("Grafana provisioning", () => {

@@ -222,6 +222,11 @@ describe("renderNginxConf: HTTP server", () => {
         const http = servers.find((s) => all(s.children, "listen").some((l) => l.args[0] === "8080"))!;
         expect(args(location(http, "/").children, "return")[1]).toBe("https://$host:8443$request_uri");
     });
+    it("listens on exactly the addresses it is given, IPv6 ones bracketed", () => {
+        const { servers } = render({ listen: { http: 8080, https: 8443, addresses: ["127.0.0.1", "::1"] } });
+        const listens = servers.slice(0, 2).flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
+        expect(listens).toEqual(["127.0.0.1:8080 default_server", "[::1]:8080 default_server", "127.0.0.1:8443 ssl default_server", "[::1]:8443 ssl default_server"]);
+    });
 });
 
 describe("renderNginxConf: HTTPS server", () => {
@@ -437,6 +442,10 @@ describe("renderNginxConf: refusals", () => {
         [{ tls: { certificate: "/etc/a cert.pem", certificateKey: "/k" } }, /tls.certificate/],
         [{ health: { upstreamPath: "health" } }, /health.upstreamPath/],
         [{ worker: { connections: 10 } }, /worker.connections/],
+        [{ listen: { http: 80, https: 443, addresses: [] } }, /listen.addresses/],
+        [{ listen: { http: 80, https: 443, addresses: ["localhost"] } }, /listen.addresses is "localhost"/],
+        [{ listen: { http: 80, https: 443, addresses: ["127.0.0.0/8"] } }, /listen.addresses/],
+        [{ listen: { http: 80, https: 443, addresses: ["::1"], ipv6: true } }, /listen.ipv6/],
     ])("refuses %j", (extra, message) => {
         expect(() => renderNginxConf({ ...base, ...extra })).toThrow(message);
     });
