@@ -1,5 +1,6 @@
 import { FILE_MARKER } from "../components/shared/host-files";
 import type { Graph } from "./graph";
+import type { RecordedResource } from "./recorder";
 import { reveal } from "./secret-value";
 
 export interface RenderedFile {
@@ -12,16 +13,23 @@ export interface RenderedFile {
 
 const text = (v: unknown): string => String(reveal(v) ?? "");
 
+/** The host file a command writes (absolute path, content, mode), or undefined for other commands. */
+export function hostFileOf(r: RecordedResource): RenderedFile | undefined {
+    if (r.type !== "command:remote:Command" && r.type !== "command:local:Command") return undefined;
+    const create = text(r.inputs.create);
+    if (!create.startsWith(FILE_MARKER)) return undefined;
+    const mode = /^chmod (0[0-7]{3}) /m.exec(create)?.[1];
+    return { path: create.slice(FILE_MARKER.length).split("\n")[0], content: text(r.inputs.stdin), mode };
+}
+
 /** Every rendered file in a stack's graph. `dataDir` is stripped from host-file paths. */
 export function renderedFiles(graph: Graph, dataDir?: string): RenderedFile[] {
     const files: RenderedFile[] = [];
-    for (const r of graph.ofType("command:remote:Command", "command:local:Command")) {
-        const create = text(r.inputs.create);
-        if (!create.startsWith(FILE_MARKER)) continue;
-        const absolute = create.slice(FILE_MARKER.length).split("\n")[0];
+    for (const file of graph.resources.map(hostFileOf)) {
+        if (!file) continue;
+        const absolute = file.path;
         const relative = dataDir && absolute.startsWith(`${dataDir}/`) ? absolute.slice(dataDir.length + 1) : absolute.replace(/^\/+/, "");
-        const mode = /^chmod (0[0-7]{3}) /m.exec(create)?.[1];
-        files.push({ path: relative, content: text(r.inputs.stdin), mode });
+        files.push({ ...file, path: relative });
     }
     for (const d of graph.ofType("digitalocean:index/droplet:Droplet")) {
         files.push({ path: "cloud-init/user-data.yaml", content: text(d.inputs.userData), mode: "0600" });

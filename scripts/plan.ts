@@ -1,26 +1,27 @@
 /**
- * `npm run plan -- --stack <name> [--config-file F] [--policy-config P] [--json]`
+ * `npm run plan -- --stack <name> [--config-file F] [--policy-config P] [--json | --diagram]`
  *
  * Runs the real Slipway program under Pulumi's mock runtime with the stack's config, runs the
  * policy pack over the result, and prints what the stack would create, the verdicts and the
  * monthly cost estimate (offline/cost). No cloud credentials and no Pulumi CLI. Exit codes: 0
  * planned and compliant, 3 a mandatory policy failed, 2 bad config (one line on stderr), 1
- * anything else.
+ * anything else. `--diagram` prints the stack's topology as Mermaid text instead (offline/diagram).
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type Violation, runPolicies } from "../offline/policy-run";
 import { allRules } from "../policy/rules";
 import { runOffline } from "../offline/run";
+import { renderDiagram } from "../offline/diagram";
 import { renderCostSection } from "../offline/cost/render";
 import { estimateStackCost } from "../offline/cost/stack-cost";
 import { isSecretValue } from "../offline/secret-value";
 import { countByType, renderTree } from "../offline/tree";
 
-const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--policy-config FILE] [--json]";
+const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--policy-config FILE] [--json | --diagram]";
 
 async function main(): Promise<number> {
-    let values: { stack?: string; "config-file"?: string; "policy-config"?: string; json?: boolean; help?: boolean };
+    let values: { stack?: string; "config-file"?: string; "policy-config"?: string; json?: boolean; diagram?: boolean; help?: boolean };
     try {
         ({ values } = parseArgs({
             options: {
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
                 "config-file": { type: "string", short: "c" },
                 "policy-config": { type: "string" },
                 json: { type: "boolean" },
+                diagram: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
             },
         }));
@@ -49,7 +51,7 @@ async function main(): Promise<number> {
     Error.stackTraceLimit = 0;
     // Whatever the program or the SDK logs must not corrupt the JSON document on stdout.
     const log = console.log;
-    if (values.json) console.log = console.info = (...a: unknown[]) => console.error(...a);
+    if (values.json || values.diagram) console.log = console.info = (...a: unknown[]) => console.error(...a);
     let run;
     try {
         run = await runOffline({ stack: values.stack, configFile: values["config-file"] });
@@ -63,6 +65,10 @@ async function main(): Promise<number> {
         return 1;
     } finally {
         console.log = log;
+    }
+    if (values.diagram) {
+        process.stdout.write(renderDiagram(run.graph));
+        return 0;
     }
 
     // The policy pack, run in-process exactly as `pulumi preview --policy-pack policy` would.
