@@ -89,6 +89,28 @@ function intSetting(name, raw, fallback, min, max) {
     return Number(raw);
 }
 
+/** @param {NodeJS.ProcessEnv} env @returns {LogLevel} */
+function logLevelSetting(env) {
+    const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
+    if (!(/** @type {readonly string[]} */ (LOG_LEVELS)).includes(logLevel)) {
+        throw new ConfigError(`LOG_LEVEL is "${env.LOG_LEVEL}"; expected one of ${LOG_LEVELS.join(', ')}.`);
+    }
+    return /** @type {LogLevel} */ (logLevel);
+}
+
+/** @param {NodeJS.ProcessEnv} env @param {(path: string) => string} readFile */
+function databaseUrlSetting(env, readFile) {
+    return requireUrl(
+        'DATABASE_URL',
+        secretSetting(env, 'DATABASE_URL', readFile),
+        ['postgres', 'postgresql'],
+        'postgres://app:secret@127.0.0.1:5432/app',
+    );
+}
+
+/** @param {{ readFile?: (path: string) => string }} io */
+const fileReader = (io) => io.readFile || ((/** @type {string} */ path) => fs.readFileSync(path, 'utf8'));
+
 /**
  * Builds the app's configuration from the environment. Pure apart from `readFile`.
  *
@@ -98,29 +120,40 @@ function intSetting(name, raw, fallback, min, max) {
  * @throws {ConfigError}
  */
 function loadConfig(env = process.env, io = {}) {
-    const readFile = io.readFile || ((path) => fs.readFileSync(path, 'utf8'));
-    const logLevel = (env.LOG_LEVEL || 'info').toLowerCase();
-    if (!(/** @type {readonly string[]} */ (LOG_LEVELS)).includes(logLevel)) {
-        throw new ConfigError(`LOG_LEVEL is "${env.LOG_LEVEL}"; expected one of ${LOG_LEVELS.join(', ')}.`);
-    }
+    const readFile = fileReader(io);
+    const logLevel = logLevelSetting(env);
     return {
         port: intSetting('PORT', env.PORT, 8080, 0, 65535),
         host: env.HOST || '0.0.0.0',
-        databaseUrl: requireUrl(
-            'DATABASE_URL',
-            secretSetting(env, 'DATABASE_URL', readFile),
-            ['postgres', 'postgresql'],
-            'postgres://app:secret@127.0.0.1:5432/app',
-        ),
+        databaseUrl: databaseUrlSetting(env, readFile),
         redisUrl: requireUrl(
             'REDIS_URL',
             secretSetting(env, 'REDIS_URL', readFile),
             ['redis', 'rediss'],
             'redis://:secret@127.0.0.1:6379/0',
         ),
-        logLevel: /** @type {LogLevel} */ (logLevel),
+        logLevel,
         shutdownTimeoutMs: intSetting('SHUTDOWN_TIMEOUT_MS', env.SHUTDOWN_TIMEOUT_MS, 10000, 0, 300000),
     };
 }
 
-module.exports = { loadConfig, ConfigError, LOG_LEVELS };
+/**
+ * The migration runner's configuration (`node src/migrate.js`): only the database, so the
+ * one-off migration task needs no Redis. `MIGRATE_LOCK_TIMEOUT_MS` bounds the wait for another
+ * runner holding the migration lock.
+ *
+ * @param {NodeJS.ProcessEnv} [env]
+ * @param {{ readFile?: (path: string) => string }} [io]
+ * @returns {{ databaseUrl: string, logLevel: LogLevel, lockTimeoutMs: number }}
+ * @throws {ConfigError}
+ */
+function loadMigrateConfig(env = process.env, io = {}) {
+    const logLevel = logLevelSetting(env);
+    return {
+        databaseUrl: databaseUrlSetting(env, fileReader(io)),
+        logLevel,
+        lockTimeoutMs: intSetting('MIGRATE_LOCK_TIMEOUT_MS', env.MIGRATE_LOCK_TIMEOUT_MS, 300000, 0, 3600000),
+    };
+}
+
+module.exports = { loadConfig, loadMigrateConfig, ConfigError, LOG_LEVELS };
