@@ -119,6 +119,11 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
 
     return {
         url: web.url,
+        // What the deploy workflow reads: the image this update deployed, and where the one-off
+        // migration task runs (the service's cluster, task definition and network).
+        appImage: config.app!.image!,
+        ecsCluster: web.clusterName,
+        ecsService: web.serviceName,
         loadBalancerDnsName: web.loadBalancerDnsName,
         certificateValidationRecords: web.certificateValidationRecords,
         dashboardUrl: monitoring.dashboardUrl,

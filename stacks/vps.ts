@@ -40,6 +40,10 @@ export function vpsStack(config: SlipwayConfig): Record<string, pulumi.Input<unk
 
     return {
         url: payload.web.url,
+        // What the deploy workflow reads: the image this update deployed (its rollback target
+        // next time) and the network a one-off migration container joins to reach PostgreSQL.
+        appImage: config.app!.image!,
+        dataNetwork: payload.network.dataNetworkName,
         ipv4Address: host.ipv4Address,
         dataDir: host.dataDir,
         sshCommand: host.sshCommand,
