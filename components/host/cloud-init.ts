@@ -230,7 +230,9 @@ export function renderCloudInit(o: CloudInitOptions): string {
         disable_root: true,
         ssh_pwauth: false,
         ssh_deletekeys: true,
-        ssh_genkeytypes: [],
+        // cloud-init generates host keys only when `ssh_keys` is absent; should that ever happen, only
+        // the type sshd is configured for. (`[]` reads as "none" but fails the schema: minItems 1.)
+        ssh_genkeytypes: ["ed25519"],
         ssh_keys: {
             ed25519_private: o.hostKey.privateKeyOpenssh,
             ed25519_public: o.hostKey.publicKeyOpenssh.trim(),

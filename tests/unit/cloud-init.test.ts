@@ -74,10 +74,10 @@ describe("renderCloudInit", () => {
         expect(doc.ssh_pwauth).toBe(false);
     });
 
-    it("installs the pinned ED25519 host key and no generated ones", () => {
+    it("installs the pinned ED25519 host key and generates no other type", () => {
         const { doc } = render();
         expect(doc.ssh_deletekeys).toBe(true);
-        expect(doc.ssh_genkeytypes).toEqual([]);
+        expect(doc.ssh_genkeytypes).toEqual(["ed25519"]);
         expect(doc.ssh_keys).toEqual({ ed25519_private: hostPrivate, ed25519_public: hostPublic.trim() });
     });
 
