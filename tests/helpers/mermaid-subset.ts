@@ -1,7 +1,9 @@
 /**
  * A strict reader for the subset of Mermaid `flowchart` syntax offline/topology/mermaid.ts
- * emits. It rejects any line outside that subset, so a diagram that passes is one Mermaid's
- * own grammar accepts (checked by hand against mermaid 11.17 / jsdom: see the test), and it
+ * emits. It rejects any line outside that subset (and is stricter than Mermaid, which for
+ * instance tolerates a raw quote inside a quoted label), so a diagram that passes is one
+ * Mermaid's grammar reads as intended: the three shipped stacks' diagrams were compared with
+ * what mermaid 11.17.2 and 12.3.0 (under jsdom 29) parse, node for node and edge for edge. It
  * returns the structure so tests can assert on what the README actually shows.
  */
 
