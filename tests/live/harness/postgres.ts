@@ -18,8 +18,9 @@ import * as path from "node:path";
 import { renderPgHba, renderPostgresConf } from "../../../components/database/postgres-conf";
 import { missingTool, run, runOk } from "./commands";
 import { freePort } from "./ports";
-import { startProcess, waitFor, type ManagedProcess } from "./processes";
+import { startProcess } from "./processes";
 import type { RunDir } from "./rundir";
+import { serverControl, type ServerControl } from "./server";
 import { systemUser } from "./users";
 
 export interface PostgresOptions {
@@ -42,7 +43,7 @@ export interface AppDatabase {
     url: string;
 }
 
-export interface PostgresCluster {
+export interface PostgresCluster extends ServerControl {
     readonly name: string;
     readonly host: "127.0.0.1";
     readonly port: number;
@@ -52,8 +53,6 @@ export interface PostgresCluster {
     /** Where initdb, pg_dump, pg_restore, psql… live. */
     readonly binDir: string;
     readonly app: AppDatabase;
-    /** The running server process (undefined while stopped). */
-    readonly process: ManagedProcess | undefined;
     /**
      * Runs SQL (several statements allowed) as the `postgres` superuser over the socket and
      * returns psql's unaligned, tuples-only output (`-qAt`). Fails on the first error.
@@ -61,12 +60,8 @@ export interface PostgresCluster {
     psql(sql: string, o?: { database?: string }): Promise<string>;
     /** Environment for libpq tools (pg_dump, psql…) connecting as the app role over TCP. */
     appEnv(): NodeJS.ProcessEnv;
-    start(): Promise<void>;
-    /** Fast shutdown (SIGINT): sessions are disconnected, nothing waits for clients. */
-    stop(): Promise<void>;
-    restart(): Promise<void>;
-    /** SIGKILL, as a crash would; `start()` then runs crash recovery. */
-    kill(): Promise<void>;
+    // start, restart, kill (SIGKILL: `start()` then runs crash recovery) and `process` from
+    // ServerControl; stop is a fast shutdown (SIGINT): sessions are disconnected, nothing waits.
 }
 
 /** The newest installed PostgreSQL's binaries (Debian: /usr/lib/postgresql/<major>/bin). */
@@ -128,31 +123,21 @@ export async function startPostgres(o: PostgresOptions): Promise<PostgresCluster
             timeoutMs: 60_000,
         }).then((out) => out.trimEnd());
 
-    let server: ManagedProcess | undefined;
-    const start = async (): Promise<void> => {
-        if (server?.running()) return;
-        const proc = startProcess(name, path.join(binDir, "postgres"), ["-D", dataDir], {
-            ...asOwner,
-            logDir: o.runDir.logDir,
-            stopSignal: "SIGINT", // fast shutdown; SIGTERM (smart) would wait for the app's pooled sessions
-            stopTimeoutMs: 20_000,
-        });
-        server = proc;
-        await waitFor(
-            async () => {
-                if (!proc.running()) throw new Error(`${name} exited during start-up; log tail:\n${proc.log().slice(-2000)}`);
-                const r = await run(path.join(binDir, "pg_isready"), ["-q", "-h", "127.0.0.1", "-p", String(port)], { timeoutMs: 5_000 });
-                return r.code === 0;
-            },
-            { timeoutMs: 60_000, intervalMs: 200, what: `${name} to accept connections on 127.0.0.1:${port}` },
-        );
-    };
-    const stop = async (): Promise<void> => {
-        await server?.stop();
-        server = undefined;
-    };
-
-    await start();
+    const server = serverControl(
+        () =>
+            startProcess(name, path.join(binDir, "postgres"), ["-D", dataDir], {
+                ...asOwner,
+                logDir: o.runDir.logDir,
+                stopSignal: "SIGINT", // fast shutdown; SIGTERM (smart) would wait for the app's pooled sessions
+                stopTimeoutMs: 20_000,
+            }),
+        {
+            check: async () => (await run(path.join(binDir, "pg_isready"), ["-q", "-h", "127.0.0.1", "-p", String(port)], { timeoutMs: 5_000 })).code === 0,
+            timeoutMs: 60_000,
+            what: `${name} to accept connections on 127.0.0.1:${port}`,
+        },
+    );
+    await server.start();
 
     const user = o.app?.user ?? "app";
     const database = o.app?.database ?? "app";
@@ -165,28 +150,15 @@ export async function startPostgres(o: PostgresOptions): Promise<PostgresCluster
         url: `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
     };
 
-    return {
+    return Object.assign(server, {
         name,
-        host: "127.0.0.1",
+        host: "127.0.0.1" as const,
         port,
         dataDir,
         socketDir,
         binDir,
         app,
-        get process() {
-            return server;
-        },
         psql,
         appEnv: () => ({ PATH: process.env.PATH, PGHOST: "127.0.0.1", PGPORT: String(port), PGUSER: user, PGPASSWORD: password, PGDATABASE: database }),
-        start,
-        stop,
-        restart: async () => {
-            await stop();
-            await start();
-        },
-        kill: async () => {
-            await server?.kill();
-            server = undefined;
-        },
-    };
+    });
 }

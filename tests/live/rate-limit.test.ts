@@ -1,0 +1,76 @@
+/**
+ * Tier 4, per-client rate limits at the edge, with small limits set through the renderer's
+ * options. Clients are told apart by their loopback address (127.0.0.1, ::1, 127.0.0.2…), which
+ * is nginx's `$binary_remote_addr` key.
+ */
+import * as fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { edgeRequest, type EdgeRequestOptions, type LoopbackSource } from "./harness/clients";
+import { usePayload } from "./harness/lifecycle";
+
+const general = { perMinute: 6, burst: 4 };
+const auth = { perMinute: 2, burst: 1 };
+const payload = usePayload({ label: "rate-limit", edge: { rateLimit: general, authRateLimit: { ...auth, paths: ["/api/auth/"] } } });
+
+/**
+ * `count` requests one after another from one client; the statuses, and how many a leaky bucket
+ * of `limit` admits in the time they took (burst + 1 at once, then one per interval).
+ */
+async function burstFrom(from: LoopbackSource, count: number, limit: { perMinute: number; burst: number }, path: string, o: EdgeRequestOptions = {}) {
+    const statuses: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < count; i++) statuses.push((await edgeRequest(payload().edge, path, { ...o, from })).status);
+    const elapsedMs = performance.now() - t0;
+    console.log(`${from} ${path}: ${statuses.join(",")} in ${elapsedMs.toFixed(0)} ms`);
+    const admissible = limit.burst + 1 + Math.floor(elapsedMs / (60_000 / limit.perMinute));
+    return { statuses, admissible, elapsedMs };
+}
+
+/** The access-log lines (JSON) with this client address and status. */
+function logged(remoteAddr: string, status: number): number {
+    return fs
+        .readFileSync(payload().nginx.accessLog, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .map((l) => JSON.parse(l) as { remote_addr: string; status: number })
+        .filter((e) => e.remote_addr === remoteAddr && e.status === status).length;
+}
+
+describe("per-client rate limit", () => {
+    it("answers 429 to one client beyond the limit while another client's traffic within it passes", async () => {
+        const a = await burstFrom("127.0.0.1", 12, general, "/");
+        const passed = a.statuses.filter((s) => s === 200).length;
+        expect(a.statuses.slice(0, general.burst + 1), `${a.statuses}`).toEqual(Array(general.burst + 1).fill(200));
+        expect(passed, `${a.statuses} in ${a.elapsedMs.toFixed(0)} ms`).toBeLessThanOrEqual(a.admissible);
+        expect(a.statuses.filter((s) => s === 429).length).toBe(12 - passed);
+        expect(a.statuses.at(-1)).toBe(429);
+
+        // Another client (::1) within its own limit is not affected.
+        const b = await burstFrom("::1", general.burst + 1, general, "/");
+        expect(b.statuses).toEqual(Array(general.burst + 1).fill(200));
+
+        // The first client is still limited (the second did not pass because the limit lapsed),
+        // but the health location, which monitors poll, is never limited.
+        expect((await edgeRequest(payload().edge, "/", { from: "127.0.0.1" })).status).toBe(429);
+        expect((await edgeRequest(payload().edge, "/health", { from: "127.0.0.1" })).status).toBe(200);
+
+        // nginx saw the two clients as 127.0.0.1 and ::1.
+        expect(logged("127.0.0.1", 429)).toBeGreaterThanOrEqual(12 - passed + 1);
+        expect(logged("::1", 200)).toBe(general.burst + 1);
+        expect(logged("::1", 429)).toBe(0);
+    });
+
+    it("holds the auth paths to a stricter limit than the rest", async () => {
+        const login = { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" };
+        const authBurst = await burstFrom("127.0.0.2", 6, auth, "/api/auth/login", login);
+        const pageBurst = await burstFrom("127.0.0.3", 6, general, "/");
+        // Admitted logins reach the app, whose stub answers 401; the rest stop at the edge.
+        const admittedLogins = authBurst.statuses.filter((s) => s === 401).length;
+        const admittedPages = pageBurst.statuses.filter((s) => s === 200).length;
+        expect(authBurst.statuses.slice(0, auth.burst + 1), `${authBurst.statuses}`).toEqual(Array(auth.burst + 1).fill(401));
+        expect(admittedLogins).toBeLessThanOrEqual(authBurst.admissible);
+        expect(authBurst.statuses.filter((s) => s === 429).length).toBe(6 - admittedLogins);
+        expect(admittedPages).toBeGreaterThanOrEqual(general.burst + 1);
+        expect(admittedLogins).toBeLessThan(admittedPages);
+    });
+});
