@@ -35,6 +35,8 @@ export interface MonitoringOptions {
     scrapeIntervalSeconds?: number;
     /** @default 2 */
     evaluationIntervalSeconds?: number;
+    /** Shorter `for` per alert name (the rules renderer's `forOverrides`), so a drill's alert fires in seconds. */
+    alertForOverrides?: Record<string, string>;
 }
 
 /** One sample of an instant query. */
@@ -90,7 +92,7 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
     };
 
     const webhook = await startAlertWebhook();
-    const rulesFile = file("rules.yml", renderAlertRules({ thresholds: { ...defaultThresholds }, dataMountpoint: "/" }));
+    const rulesFile = file("rules.yml", renderAlertRules({ thresholds: { ...defaultThresholds }, dataMountpoint: "/", forOverrides: o.alertForOverrides }));
     const interval = (s: number | undefined): number => s ?? 2;
     const promConf = file(
         "prometheus.yml",

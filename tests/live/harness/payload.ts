@@ -28,8 +28,8 @@ export interface PayloadOptions {
     serverName?: string;
     /** nginx behaviour through the renderer's options: rate limits, exempt CIDRs, upstream retries… */
     edge?: EdgeTuning;
-    /** Start Prometheus, Alertmanager and the exporters; an object tunes their intervals. @default false */
-    monitoring?: boolean | Pick<MonitoringOptions, "scrapeIntervalSeconds" | "evaluationIntervalSeconds">;
+    /** Start Prometheus, Alertmanager and the exporters; an object tunes their intervals and alert `for`s. @default false */
+    monitoring?: boolean | Pick<MonitoringOptions, "scrapeIntervalSeconds" | "evaluationIntervalSeconds" | "alertForOverrides">;
 }
 
 export interface Payload {
