@@ -45,6 +45,8 @@ export interface NginxServer extends ServerControl {
     readonly conf: string;
     /** The JSON access log. */
     readonly accessLog: string;
+    /** nginx's error log (info level): upstream failures, "no live upstreams"… */
+    readonly errorLog: string;
 }
 
 export async function startNginx(o: NginxOptions): Promise<NginxServer> {
@@ -83,5 +85,5 @@ export async function startNginx(o: NginxOptions): Promise<NginxServer> {
         what: `nginx to listen on 127.0.0.1 and ::1 port ${httpsPort}`,
     });
     await server.start();
-    return Object.assign(server, { serverName: o.tls.serverName, httpPort, httpsPort, statusUrl: `http://127.0.0.1:${statusPort}/stub_status`, confFile, conf, accessLog });
+    return Object.assign(server, { serverName: o.tls.serverName, httpPort, httpsPort, statusUrl: `http://127.0.0.1:${statusPort}/stub_status`, confFile, conf, accessLog, errorLog });
 }
