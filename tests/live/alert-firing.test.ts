@@ -11,9 +11,10 @@
  * seconds; the expression, labels and routing are the shipped ones. Prints the times to fire,
  * to notify and to resolve.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { jobNames } from "../../components/monitoring/prometheus-yml";
-import { startPayload, stopPayload, type Payload } from "./harness/payload";
+import { usePayload } from "./harness/lifecycle";
+import type { Payload } from "./harness/payload";
 import { waitFor } from "./harness/processes";
 import { receiverNames } from "../../components/monitoring/alertmanager-yml";
 import type { AlertNotification } from "./harness/webhook";
@@ -24,16 +25,9 @@ const ALERT_FOR = "5s";
 const FIRE_WITHIN_MS = 45_000;
 const RESOLVE_WITHIN_MS = 45_000;
 
-let payload: Payload | undefined;
-let failedTest = false;
 const timings: Record<string, number> = {};
 
 const seconds = (ms: number): number => Number((ms / 1000).toFixed(2));
-
-function running(): Payload {
-    if (!payload) throw new Error("the payload did not start (see beforeAll)");
-    return payload;
-}
 
 function monitoring(p: Payload): NonNullable<Payload["monitoring"]> {
     if (!p.monitoring) throw new Error("the payload was started without monitoring");
@@ -53,18 +47,13 @@ async function redisUp(p: Payload): Promise<number | undefined> {
 const notified = (p: Payload, status: AlertNotification["status"]): AlertNotification[] =>
     monitoring(p).webhook.notifications.filter((n) => n.status === status && n.alerts.some((a) => a.labels.alertname === ALERT && a.status === status));
 
-beforeAll(async () => {
-    payload = await startPayload({
-        label: "alert-firing",
-        monitoring: { scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, alertForOverrides: { [ALERT]: ALERT_FOR } },
-    });
+const payload = usePayload({
+    label: "alert-firing",
+    monitoring: { scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, alertForOverrides: { [ALERT]: ALERT_FOR } },
 });
-afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") failedTest = true;
-});
-afterAll(async () => {
+// Registered after usePayload's, so it runs before the payload stops.
+afterAll(() => {
     console.log(`alert-firing timings (s): ${JSON.stringify(timings)}`);
-    await stopPayload(payload, { failed: failedTest });
 });
 
 describe(`${ALERT} driven by stopping Redis`, () => {
@@ -72,7 +61,7 @@ describe(`${ALERT} driven by stopping Redis`, () => {
     let startedAt = 0;
 
     it(`starts quiet: Redis scraped up, ${ALERT} loaded with for ${ALERT_FOR} and inactive`, async () => {
-        const p = running();
+        const p = payload();
         await waitFor(async () => (await redisUp(p)) === 1, { timeoutMs: 30_000, intervalMs: 250, what: "redis_up == 1" });
         const res = await fetch(`${monitoring(p).prometheusUrl}/api/v1/rules?type=alert`, { signal: AbortSignal.timeout(5_000) });
         const body = (await res.json()) as { data: { groups: { rules: { name: string; duration: number; query: string }[] }[] } };
@@ -85,7 +74,7 @@ describe(`${ALERT} driven by stopping Redis`, () => {
     });
 
     it(`fires in Prometheus when Redis stops`, async () => {
-        const p = running();
+        const p = payload();
         stoppedAt = Date.now();
         await p.redis.stop();
         await waitFor(async () => (await redisUp(p)) === 0, { timeoutMs: FIRE_WITHIN_MS, intervalMs: 200, what: "redis_up == 0" });
@@ -100,7 +89,7 @@ describe(`${ALERT} driven by stopping Redis`, () => {
     });
 
     it("reaches Alertmanager and the webhook receiver", async () => {
-        const p = running();
+        const p = payload();
         const n = await waitFor(() => notified(p, "firing")[0], { timeoutMs: FIRE_WITHIN_MS, intervalMs: 200, what: `a firing ${ALERT} notification` });
         timings.notified = seconds(Date.now() - stoppedAt);
         const alert = n.alerts.find((a) => a.labels.alertname === ALERT);
@@ -111,7 +100,7 @@ describe(`${ALERT} driven by stopping Redis`, () => {
     });
 
     it("resolves when Redis is back, in Prometheus and at the webhook", async () => {
-        const p = running();
+        const p = payload();
         startedAt = Date.now();
         await p.redis.start();
         await waitFor(async () => (await alertState(p)) === undefined, { timeoutMs: RESOLVE_WITHIN_MS, intervalMs: 200, what: `${ALERT} to resolve` });
