@@ -12,6 +12,8 @@
  * bench/results/edge-<date>.json and edge-latest.json. It prints numbers; it is not a test.
  *
  * usage: npm run bench:edge [-- --duration 30 --connections 1000 --threads 2 --no-save]
+ *        [--upstream-keepalive N]   (an experiment: idle upstream connections per nginx worker
+ *                                    instead of the rendered default; recorded in the results)
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -30,6 +32,7 @@ const { values } = parseArgs({
         threads: { type: "string", default: "2" },
         warmup: { type: "string", default: "5" },
         "no-save": { type: "boolean", default: false },
+        "upstream-keepalive": { type: "string" },
     },
 });
 const bounded = (name: string, v: string | undefined, min: number, max: number): number => {
@@ -41,6 +44,7 @@ const durationSeconds = bounded("duration", values.duration, 1, 300);
 const connections = bounded("connections", values.connections, 1, 10_000);
 const threads = bounded("threads", values.threads, 1, 16);
 const warmupSeconds = bounded("warmup", values.warmup, 0, 60);
+const upstreamKeepalive = values["upstream-keepalive"] === undefined ? undefined : bounded("upstream-keepalive", values["upstream-keepalive"], 1, 10_000);
 const resultsDir = path.resolve(__dirname, "../../bench/results");
 
 const firstLine = async (command: string, args: string[]): Promise<string> => {
@@ -83,7 +87,11 @@ function targets(p: Payload): Target[] {
 
 async function main(): Promise<void> {
     const loadBefore = os.loadavg();
-    const payload = await startPayload({ label: "bench-edge", replicas: 2, edge: { rateLimit: { exemptCidrs: ["127.0.0.1", "::1"] } } });
+    const payload = await startPayload({
+        label: "bench-edge",
+        replicas: 2,
+        edge: { rateLimit: { exemptCidrs: ["127.0.0.1", "::1"] }, ...(upstreamKeepalive === undefined ? {} : { upstream: { keepalive: upstreamKeepalive } }) },
+    });
     let failed = true;
     try {
         const runs: EdgeRunResult[] = [];
@@ -119,6 +127,7 @@ async function main(): Promise<void> {
                 replicas: payload.app.replicas.length,
                 nginxWorkers: /^worker_processes (.+);$/m.exec(payload.nginx.conf)?.[1],
                 nginxWorkerConnections: Number(/^\s*worker_connections (\d+);$/m.exec(payload.nginx.conf)?.[1]),
+                upstreamKeepalive: Number(/^\s*keepalive (\d+);$/m.exec(payload.nginx.conf)?.[1]),
                 rateLimitExempt: ["127.0.0.1", "::1"],
             },
             runs,
@@ -131,7 +140,7 @@ async function main(): Promise<void> {
         console.log(markdownTable(runs, connections));
         if (ratio) console.log(`\nnginx (TLS, 2 replicas) / 1 replica direct on /health: ${ratio.throughput}× the requests/s, ${ratio.p95}× the p95.`);
         console.log(`Requirement p95 < ${p95RequirementMs} ms with no errors at ${connections} concurrent connections: ${met ? "MET" : "NOT MET"}.`);
-        console.log(`(${results.machine.cores} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before the runs.)`);
+        console.log(`(${results.machine.cores} cores, load average ${loadBefore.map((l) => l.toFixed(2)).join(" ")} before the runs; nginx worker_processes ${results.settings.nginxWorkers}, upstream keepalive ${results.settings.upstreamKeepalive}.)`);
         if (!values["no-save"]) {
             fs.mkdirSync(resultsDir, { recursive: true });
             const text = `${JSON.stringify(results, null, 2)}\n`;
