@@ -106,7 +106,10 @@ export const privateNetworks = ["127.0.0.1", "::1", "10.0.0.0/8", "172.16.0.0/12
 
 /** The defaults the renderer applies; ports, paths and names have none on purpose. */
 export const nginxConfDefaults = {
-    upstream: { keepalive: 32, maxFails: 3, failTimeoutSeconds: 10, nextUpstreamTries: 2, retryNonIdempotent: false },
+    // keepalive: idle upstream connections per worker. At ~1000 concurrent clients a small pool
+    // (it was 32) makes nginx open a new connection for most requests; the app's accept queue
+    // overflows and each dropped SYN costs a 1 s retransmit (p95 812 ms → 250 ms in bench:edge).
+    upstream: { keepalive: 512, maxFails: 3, failTimeoutSeconds: 10, nextUpstreamTries: 2, retryNonIdempotent: false },
     health: { edgePath: "/health", upstreamPath: "/health" },
     rateLimit: { perMinute: 100, burst: 50 },
     authRateLimit: { perMinute: 10, burst: 5, paths: ["/login", "/auth/", "/api/auth/"] },
@@ -445,7 +448,11 @@ export function renderNginxConf(o: NginxConfOptions): string {
         c.line("proxy_read_timeout 60s;");
         // Only failures a retry can fix. nginx never resends POST/PATCH/LOCK once sent unless
         // `non_idempotent` is listed; a replica that timed out may already have done the work.
-        c.line(`proxy_next_upstream error timeout http_502 http_503 http_504${up.retryNonIdempotent ? " non_idempotent" : ""};`);
+        // Not http_503: the app answers 503 when PostgreSQL or Redis is down, which no other
+        // replica can fix, and every listed status also counts towards max_fails — a one-second
+        // database restart took both replicas out for fail_timeout (10 s of 502s, found by the
+        // restart drill in tests/live/restarts.test.ts).
+        c.line(`proxy_next_upstream error timeout http_502 http_504${up.retryNonIdempotent ? " non_idempotent" : ""};`);
         c.line(`proxy_next_upstream_tries ${up.nextUpstreamTries};`);
         c.line("proxy_next_upstream_timeout 15s;");
         for (const h of edgeOwnedHeaders) c.line(`proxy_hide_header ${h};`);

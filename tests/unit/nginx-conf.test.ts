@@ -295,7 +295,7 @@ describe("renderNginxConf: HTTPS server", () => {
             "X-Forwarded-For": "$remote_addr",
             "X-Forwarded-Proto": "$scheme",
         });
-        expect(args(c, "proxy_next_upstream")).toEqual(["error", "timeout", "http_502", "http_503", "http_504"]);
+        expect(args(c, "proxy_next_upstream")).toEqual(["error", "timeout", "http_502", "http_504"]);
         expect(args(c, "proxy_next_upstream_tries")).toEqual(["2"]);
         const hidden = all(c, "proxy_hide_header").map((h) => h.args[0]);
         expect(hidden).toEqual(expect.arrayContaining(["X-Powered-By", "Content-Security-Policy", "X-Frame-Options"]));
@@ -313,7 +313,7 @@ describe("renderNginxConf: HTTPS server", () => {
             ["app-1:8080", "max_fails=3", "fail_timeout=10s", "resolve"],
             ["app-2:8080", "max_fails=3", "fail_timeout=10s", "resolve"],
         ]);
-        expect(args(upstream.children, "keepalive")).toEqual(["32"]);
+        expect(args(upstream.children, "keepalive")).toEqual(["512"]);
         expect(args(upstream.children, "zone")[0]).toBe(nginxNames.upstream);
         expect(args(http.children, "resolver")).toEqual(["127.0.0.11", "valid=10s", "ipv6=off"]);
     });
