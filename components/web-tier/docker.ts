@@ -160,6 +160,7 @@ export const edgeContainerPaths = {
     webroot: "/var/www/acme",
     letsencrypt: "/etc/letsencrypt",
     tempDir: "/var/cache/nginx",
+    staticCacheDir: "/var/cache/nginx/static",
     pidFile: "/run/nginx.pid",
 } as const;
 
@@ -399,7 +400,8 @@ export class DockerWebTier extends SlipwayComponent {
             clientMaxBodySize: `${a.maxBodySizeMiB}m`,
             acmeWebroot: letsEncrypt ? edgeContainerPaths.webroot : undefined,
             stubStatus: { listen: String(servicePorts.nginxStatus) },
-            staticAssets: a.staticPathPrefix ? { prefix: a.staticPathPrefix } : undefined,
+            // The edge caches assets in its tmpfs (a bounded share of it): the replicas serve each once an hour.
+            staticAssets: a.staticPathPrefix ? { prefix: a.staticPathPrefix, cache: { dir: edgeContainerPaths.staticCacheDir, maxSizeMb: 32 } } : undefined,
             // Docker's embedded DNS: replicas are re-resolved if a restart moves them.
             resolver: ["127.0.0.11"],
             denyPaths: a.denyPaths,
@@ -453,7 +455,8 @@ export class DockerWebTier extends SlipwayComponent {
                 volumes: mounts,
                 readOnly: true,
                 tmpfs: {
-                    [edgeContainerPaths.tempDir]: "rw,noexec,nosuid,nodev,size=64m",
+                    // Request/proxy buffers plus the 32 MB static cache.
+                    [edgeContainerPaths.tempDir]: "rw,noexec,nosuid,nodev,size=96m",
                     [posix.dirname(edgeContainerPaths.pidFile)]: "rw,noexec,nosuid,nodev,size=1m",
                 },
                 // The master runs as root to bind 80/443 (NET_BIND_SERVICE), drop workers to `nginx`

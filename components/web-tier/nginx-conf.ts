@@ -75,8 +75,17 @@ export interface NginxConfOptions {
     acmeWebroot?: string;
     /** `stub_status` on its own listener (`port` or `address:port`), allowed from `allow` only. */
     stubStatus?: { listen: string; path?: string; allow?: string[] };
-    /** A path prefix of fingerprinted assets: cached by browsers for a year. */
-    staticAssets?: { prefix: string; maxAgeSeconds?: number };
+    /**
+     * A path prefix of fingerprinted assets: cached by browsers for a year and, with `cache`, by
+     * the edge itself, so the replicas serve each asset once per `cache.validMinutes` instead of
+     * once per client, and assets stay served (stale) while every replica is down.
+     */
+    staticAssets?: {
+        prefix: string;
+        maxAgeSeconds?: number;
+        /** `dir`: a directory writable by the workers (a tmpfs in the container). */
+        cache?: { dir: string; maxSizeMb?: number; validMinutes?: number };
+    };
     /**
      * DNS resolver(s). When set, upstream servers are re-resolved as their addresses change
      * (`server … resolve`, nginx ≥ 1.27.3), so a restarted container's new address is picked up.
@@ -89,7 +98,12 @@ export interface NginxConfOptions {
     permissionsPolicy?: string;
     /** `"on"`: the `http2` directive (nginx ≥ 1.25.1); `"listen"`: the older `listen … http2`. */
     http2?: "on" | "listen" | false;
-    worker?: { processes?: "auto" | number; connections?: number; rlimitNofile?: number };
+    /**
+     * `listenBacklog`: the accept queue of the public listeners (`listen … backlog=`). nginx's
+     * Linux default is 511; a burst of new clients beyond it is dropped and each retries its SYN
+     * after 1 s, then 3 s. The kernel caps it at net.core.somaxconn (4096 on current kernels).
+     */
+    worker?: { processes?: "auto" | number; connections?: number; rlimitNofile?: number; listenBacklog?: number };
     /** `user` for worker processes; only meaningful when the master runs as root. */
     user?: string;
     pidFile: string;
@@ -116,13 +130,14 @@ export const nginxConfDefaults = {
     clientMaxBodySize: "10m",
     stubStatusPath: "/stub_status",
     staticMaxAgeSeconds: 31_536_000,
+    staticCache: { maxSizeMb: 32, validMinutes: 60 },
     hsts: { maxAgeSeconds: 63_072_000, includeSubDomains: true, preload: false },
     contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
     permissionsPolicy: "camera=(), microphone=(), geolocation=()",
     http2: "on",
     // ~1000 concurrent clients, each holding a client and an upstream connection, fit in one
     // worker with room to spare; `auto` adds one worker per core.
-    worker: { processes: "auto", connections: 4096, rlimitNofile: 16_384 },
+    worker: { processes: "auto", connections: 4096, rlimitNofile: 16_384, listenBacklog: 4096 },
     errorLogLevel: "warn",
 } as const;
 
@@ -175,6 +190,7 @@ export const nginxNames = {
     exemptVar: "$slipway_rate_limit_exempt",
     keyVar: "$slipway_rate_limit_key",
     logFormat: "slipway_json",
+    staticCacheZone: "slipway_static",
 } as const;
 
 // Headers the edge owns: the app's own copies are hidden so clients never get two (nginx
@@ -331,6 +347,11 @@ export function renderNginxConf(o: NginxConfOptions): string {
     if (o.staticAssets) {
         checkPath("staticAssets.prefix", o.staticAssets.prefix);
         checkInt("staticAssets.maxAgeSeconds", o.staticAssets.maxAgeSeconds ?? d.staticMaxAgeSeconds, 0);
+        if (o.staticAssets.cache) {
+            checkToken("staticAssets.cache.dir", o.staticAssets.cache.dir);
+            checkInt("staticAssets.cache.maxSizeMb", o.staticAssets.cache.maxSizeMb ?? d.staticCache.maxSizeMb, 1);
+            checkInt("staticAssets.cache.validMinutes", o.staticAssets.cache.validMinutes ?? d.staticCache.validMinutes, 1);
+        }
     }
     const resolver = (o.resolver ?? []).map((r) => checkToken("resolver", r));
     const denyPaths = (o.denyPaths ?? []).map((p) => checkPath("denyPaths", p));
@@ -343,6 +364,7 @@ export function renderNginxConf(o: NginxConfOptions): string {
     if (worker.processes !== "auto") checkInt("worker.processes", worker.processes, 1);
     checkInt("worker.connections", worker.connections, 64);
     checkInt("worker.rlimitNofile", worker.rlimitNofile, worker.connections);
+    checkInt("worker.listenBacklog", worker.listenBacklog, 1);
     const user = o.user === undefined ? undefined : checkToken("user", o.user);
     const pidFile = checkToken("pidFile", o.pidFile);
     const tempDir = checkToken("tempDir", o.tempDir).replace(/\/+$/, "");
@@ -390,6 +412,14 @@ export function renderNginxConf(o: NginxConfOptions): string {
         c.line("client_body_buffer_size 128k;");
         c.line("server_names_hash_bucket_size 128;");
         for (const t of ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]) c.line(`${t}_temp_path ${tempDir}/${t};`);
+        const staticCache = o.staticAssets?.cache;
+        if (staticCache) {
+            const maxSize = staticCache.maxSizeMb ?? d.staticCache.maxSizeMb;
+            // use_temp_path=off: responses are written in the cache dir itself, not copied across.
+            c.line(
+                `proxy_cache_path ${staticCache.dir.replace(/\/+$/, "")} levels=1:2 keys_zone=${nginxNames.staticCacheZone}:10m max_size=${maxSize}m inactive=7d use_temp_path=off;`,
+            );
+        }
         c.line();
         const fields = accessLogFields.map(([k, v, kind]) => (kind === "number" ? `"${k}":${v}` : `"${k}":"${v}"`)).join(",");
         c.line(`log_format ${nginxNames.logFormat} escape=json '{${fields}}';`);
@@ -468,7 +498,7 @@ export function renderNginxConf(o: NginxConfOptions): string {
         };
 
         c.block("server", () => {
-            listen(httpPort, " default_server");
+            listen(httpPort, ` default_server backlog=${worker.listenBacklog}`);
             c.line(`server_name ${serverName};`);
             if (acmeWebroot) {
                 // Before the redirect: Let's Encrypt's HTTP-01 check must get the token over plain HTTP.
@@ -502,7 +532,7 @@ export function renderNginxConf(o: NginxConfOptions): string {
         };
 
         c.block("server", () => {
-            listen(httpsPort, http2 === "listen" ? " ssl http2 default_server" : " ssl default_server");
+            listen(httpsPort, `${http2 === "listen" ? " ssl http2" : " ssl"} default_server backlog=${worker.listenBacklog}`);
             if (http2 === "on") c.line("http2 on;");
             c.line(`server_name ${serverName};`);
             c.line(`ssl_certificate ${cert};`);
@@ -540,9 +570,21 @@ export function renderNginxConf(o: NginxConfOptions): string {
             }
             if (o.staticAssets) {
                 const maxAge = o.staticAssets.maxAgeSeconds ?? d.staticMaxAgeSeconds;
+                const cache = o.staticAssets.cache;
                 c.block(`location ^~ ${o.staticAssets.prefix}`, () => {
                     limited(false);
                     proxy();
+                    if (cache) {
+                        c.line(`proxy_cache ${nginxNames.staticCacheZone};`);
+                        c.line(`proxy_cache_valid 200 ${cache.validMinutes ?? d.staticCache.validMinutes}m;`);
+                        c.line("proxy_cache_valid 404 1m;");
+                        // One request per missing asset reaches the app, however many clients ask at once.
+                        c.line("proxy_cache_lock on;");
+                        c.line("proxy_cache_use_stale error timeout updating http_500 http_502 http_503 http_504;");
+                        c.line("proxy_cache_background_update on;");
+                        // HIT / MISS / STALE: how much the edge takes off the replicas, visible to anyone debugging.
+                        c.line("add_header X-Cache-Status $upstream_cache_status;");
+                    }
                     // proxy_hide_header, like add_header, is inherited only when a level sets none.
                     for (const h of [...edgeOwnedHeaders, "Cache-Control"]) c.line(`proxy_hide_header ${h};`);
                     // Not `always`: an error response must not be cached for a year.

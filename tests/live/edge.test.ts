@@ -111,6 +111,18 @@ describe("response headers", () => {
         expect(missing.status).toBe(404);
         expect(missing.headers["cache-control"] ?? "").not.toMatch(/max-age=31536000/);
     });
+
+    it("serves repeated asset requests from its own cache, not from a replica", async () => {
+        const { edge } = payload();
+        const path = `/static/app.css?v=${Date.now()}`;
+        const first = await edgeRequest(edge, path);
+        const again = await Promise.all(Array.from({ length: 5 }, () => edgeRequest(edge, path)));
+        expect(first.headers["x-cache-status"]).toBe("MISS");
+        expect(again.map((r) => [r.status, r.headers["x-cache-status"]])).toEqual(Array(5).fill([200, "HIT"]));
+        expect(again.every((r) => r.body.equals(first.body))).toBe(true);
+        // Pages are never cached by the edge.
+        expect((await edgeRequest(edge, "/")).headers["x-cache-status"]).toBeUndefined();
+    });
 });
 
 describe("TLS", () => {

@@ -217,15 +217,53 @@ describe("renderNginxConf: HTTP server", () => {
     it("listens on the ports it is given, and on IPv6 when asked", () => {
         const { servers } = render({ listen: { http: 8080, https: 8443, ipv6: true } });
         const listens = servers.flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
-        expect(listens).toEqual(expect.arrayContaining(["8080 default_server", "[::]:8080 default_server", "8443 ssl default_server", "[::]:8443 ssl default_server"]));
+        expect(listens).toEqual(
+            expect.arrayContaining(["8080 default_server backlog=4096", "[::]:8080 default_server backlog=4096", "8443 ssl default_server backlog=4096", "[::]:8443 ssl default_server backlog=4096"]),
+        );
         // The redirect follows the HTTPS listener by default.
         const http = servers.find((s) => all(s.children, "listen").some((l) => l.args[0] === "8080"))!;
         expect(args(location(http, "/").children, "return")[1]).toBe("https://$host:8443$request_uri");
     });
+    it("caches static assets at the edge only when given a cache dir: bounded, locked, stale while the app is down", () => {
+        const without = render({ staticAssets: { prefix: "/static/" } });
+        expect(all(one(without.tree, "http").children, "proxy_cache_path")).toEqual([]);
+        const { tree, servers } = render({ staticAssets: { prefix: "/static/", cache: { dir: "/var/cache/nginx/static/", maxSizeMb: 16, validMinutes: 5 } } });
+        expect(args(one(tree, "http").children, "proxy_cache_path")).toEqual([
+            "/var/cache/nginx/static",
+            "levels=1:2",
+            "keys_zone=slipway_static:10m",
+            "max_size=16m",
+            "inactive=7d",
+            "use_temp_path=off",
+        ]);
+        const https = servers.find((x) => all(x.children, "listen").some((l) => l.args.includes("ssl")))!;
+        const assets = all(https.children, "location").find((l) => l.args.join(" ") === "^~ /static/")!;
+        expect(args(assets.children, "proxy_cache")).toEqual(["slipway_static"]);
+        expect(all(assets.children, "proxy_cache_valid").map((l) => l.args)).toEqual([["200", "5m"], ["404", "1m"]]);
+        expect(args(assets.children, "proxy_cache_lock")).toEqual(["on"]);
+        expect(args(assets.children, "proxy_cache_use_stale")).toEqual(expect.arrayContaining(["error", "timeout", "http_502", "http_503"]));
+        // Only the asset location caches.
+        for (const loc of all(https.children, "location").filter((l) => l !== assets)) expect(all(loc.children ?? [], "proxy_cache")).toEqual([]);
+        expect(() => render({ staticAssets: { prefix: "/static/", cache: { dir: "/tmp/a b" } } })).toThrow(/staticAssets\.cache\.dir/);
+        expect(() => render({ staticAssets: { prefix: "/static/", cache: { dir: "/tmp/c", maxSizeMb: 0 } } })).toThrow(/staticAssets\.cache\.maxSizeMb/);
+    });
+
+    it("gives the public listeners a deep accept queue, configurable (a connection burst waits instead of retrying its SYN)", () => {
+        const { servers } = render({ listen: { http: 8080, https: 8443 }, worker: { listenBacklog: 1024 } });
+        const listens = servers.slice(0, 2).flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
+        expect(listens).toEqual(["8080 default_server backlog=1024", "8443 ssl default_server backlog=1024"]);
+        expect(() => render({ worker: { listenBacklog: 0 } })).toThrow(/worker\.listenBacklog/);
+    });
+
     it("listens on exactly the addresses it is given, IPv6 ones bracketed", () => {
         const { servers } = render({ listen: { http: 8080, https: 8443, addresses: ["127.0.0.1", "::1"] } });
         const listens = servers.slice(0, 2).flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
-        expect(listens).toEqual(["127.0.0.1:8080 default_server", "[::1]:8080 default_server", "127.0.0.1:8443 ssl default_server", "[::1]:8443 ssl default_server"]);
+        expect(listens).toEqual([
+            "127.0.0.1:8080 default_server backlog=4096",
+            "[::1]:8080 default_server backlog=4096",
+            "127.0.0.1:8443 ssl default_server backlog=4096",
+            "[::1]:8443 ssl default_server backlog=4096",
+        ]);
     });
 });
 
@@ -233,7 +271,7 @@ describe("renderNginxConf: HTTPS server", () => {
     it("uses TLS 1.2/1.3 with the intermediate ECDHE suites, a shared session cache and no tickets", () => {
         const { https } = render();
         const c = https.children;
-        expect(args(c, "listen")).toEqual(["443", "ssl", "default_server"]);
+        expect(args(c, "listen")).toEqual(["443", "ssl", "default_server", "backlog=4096"]);
         expect(args(c, "http2")).toEqual(["on"]);
         expect(args(c, "ssl_certificate")).toEqual(["/etc/ssl/slipway/fullchain.pem"]);
         expect(args(c, "ssl_certificate_key")).toEqual(["/etc/ssl/slipway/privkey.pem"]);
@@ -254,7 +292,7 @@ describe("renderNginxConf: HTTPS server", () => {
         expect(args(https.children, "ssl_stapling")).toEqual(["on"]);
         expect(args(https.children, "ssl_stapling_verify")).toEqual(["on"]);
         expect(args(https.children, "ssl_trusted_certificate")).toEqual(["/etc/ssl/slipway/chain.pem"]);
-        expect(args(https.children, "listen")).toEqual(["443", "ssl", "http2", "default_server"]);
+        expect(args(https.children, "listen")).toEqual(["443", "ssl", "http2", "default_server", "backlog=4096"]);
         expect(all(https.children, "http2")).toHaveLength(0);
     });
 

@@ -57,9 +57,11 @@ export async function startNginx(o: NginxOptions): Promise<NginxServer> {
     const [httpPort, httpsPort, statusPort] = await freePorts(3);
     const accessLog = path.join(o.runDir.logDir, "nginx-access.log");
     const errorLog = path.join(o.runDir.logDir, "nginx-error.log");
+    const tuned = { ...payloadEdgeSettings, ...o.tuning };
     const conf = renderNginxConf({
-        ...payloadEdgeSettings,
-        ...o.tuning,
+        ...tuned,
+        // As the payload does: the edge caches the static assets in its temp space.
+        staticAssets: tuned.staticAssets && { ...tuned.staticAssets, cache: { maxSizeMb: 32, ...tuned.staticAssets.cache, dir: path.join(tempDir, "static") } },
         serverName: o.tls.serverName,
         listen: { http: httpPort, https: httpsPort, addresses: ["127.0.0.1", "::1"] },
         tls: { certificate: o.tls.certFile, certificateKey: o.tls.keyFile },
