@@ -10,6 +10,7 @@
  * | aws:index/getRegion | the stack's `aws:region` (default us-east-1) |
  * | aws:index/getAvailabilityZones | `<region>a`, `<region>b`, `<region>c` |
  * | aws:elb/getServiceAccount | the region's Elastic Load Balancing log-delivery account |
+ * | aws:ecr/getAuthorizationToken | user `AWS`, a placeholder password, the account's registry endpoint |
  */
 export const OFFLINE_ACCOUNT_ID = "123456789012";
 export const OFFLINE_DEFAULT_REGION = "us-east-1";
@@ -54,6 +55,19 @@ export function offlineLookup(token: string, inputs: Record<string, unknown>, re
             const account = elbLogAccounts[region];
             if (!account) throw new Error(`Offline lookup aws:elb/getServiceAccount has no account for region ${region}`);
             return { id: account, arn: `arn:aws:iam::${account}:root`, region };
+        }
+        case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {
+            const registryId = String(inputs.registryId ?? OFFLINE_ACCOUNT_ID);
+            const password = "offline-ecr-password";
+            return {
+                id: region,
+                registryId,
+                userName: "AWS",
+                password,
+                authorizationToken: Buffer.from(`AWS:${password}`).toString("base64"),
+                proxyEndpoint: `https://${registryId}.dkr.ecr.${region}.amazonaws.com`,
+                expiresAt: "2030-01-01T00:00:00Z",
+            };
         }
         default:
             throw new Error(`Mock not implemented: ${token} (add an offline answer in offline/lookups.ts)`);

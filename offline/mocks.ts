@@ -87,6 +87,18 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:role/${inputs.name ?? name}`, name: inputs.name ?? name, uniqueId: `AROA${h.toUpperCase()}` };
         case "aws:iam/policy:Policy":
             return { arn: `arn:aws:iam::${OFFLINE_ACCOUNT_ID}:policy/${inputs.name ?? name}` };
+        case "aws:ecr/repository:Repository": {
+            // Auto-named: the provider derives the name from the logical name at create.
+            const repo = inputs.name ?? `${name}-${h}`;
+            return {
+                arn: `arn:aws:ecr:${region}:${OFFLINE_ACCOUNT_ID}:repository/${repo}`,
+                name: repo,
+                registryId: OFFLINE_ACCOUNT_ID,
+                repositoryUrl: `${OFFLINE_ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${repo}`,
+            };
+        }
+        case "aws:scheduler/schedule:Schedule":
+            return { arn: `arn:aws:scheduler:${region}:${OFFLINE_ACCOUNT_ID}:schedule/${inputs.groupName ?? "default"}/${inputs.name ?? name}`, name: inputs.name ?? name };
         case "aws:ecs/cluster:Cluster":
             return { arn: `arn:aws:ecs:${region}:${OFFLINE_ACCOUNT_ID}:cluster/${inputs.name ?? name}` };
         case "aws:ecs/service:Service":
@@ -135,9 +147,13 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
         case "command:local:Command":
             // The monitoring's file-owner probe prints `uid:gid` (the deploy user's, typically 1000).
             return { stdout: String(inputs.create ?? "").includes("# slipway-file-owner") ? "# slipway-file-owner\n1000:1000\n" : "", stderr: "" };
-        // A locally built image (skipPush): repoDigest is the image id, what containers run.
-        case "docker:index/image:Image":
-            return { repoDigest: `sha256:${createHash("sha256").update(`${type}/${name}`).digest("hex")}`, baseImageName: inputs.imageName };
+        // A locally built image (skipPush): repoDigest is the image id, what containers run. A
+        // pushed one: the repository and the manifest digest, `repo@sha256:…`.
+        case "docker:index/image:Image": {
+            const digest = `sha256:${createHash("sha256").update(`${type}/${name}`).digest("hex")}`;
+            const repo = String(inputs.imageName ?? "").replace(/:[^:/]+$/, "");
+            return { repoDigest: inputs.skipPush ? digest : `${repo}@${digest}`, baseImageName: inputs.imageName };
+        }
         case "digitalocean:index/spacesKey:SpacesKey":
             return { accessKey: `DO00OFFLINE${h.toUpperCase()}`, secretKey: `offline-spaces-secret-${h}`, createdAt: "2024-01-01T00:00:00Z" };
         default:

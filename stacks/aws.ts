@@ -92,7 +92,27 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
         opts,
     );
 
-    const backups = new AwsBackupBucket("backups", { ...config.backups, protect }, opts);
+    // The nightly pg_dump → restic job runs on the web tier's cluster, in its private subnets.
+    const backups = new AwsBackupBucket(
+        "backups",
+        {
+            ...config.backups,
+            protect,
+            job: {
+                clusterName: web.clusterName,
+                network: { vpcId: network.vpcId, subnetIds: network.subnets.private },
+                database: {
+                    securityGroupId: database.securityGroupId,
+                    address: database.address,
+                    user: database.username,
+                    password: database.password,
+                    name: database.databaseName,
+                    engineVersion: config.database?.engineVersion,
+                },
+            },
+        },
+        opts,
+    );
 
     const memory = instanceClassMemoryGiB(instanceClass);
     const monitoring = new AwsMonitoring(
@@ -112,6 +132,7 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
                 cacheClusterIds: cache.memberClusterIds,
                 cacheNodeCount: 1 + cacheReplicas,
                 backupBucketName: backups.bucketName,
+                backupWritePrefix: backups.completedBackupPrefix,
             },
         },
         opts,
@@ -136,6 +157,12 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
         cacheAuthToken: cache.authToken,
         cacheUrl: cache.url,
         backupBucket: backups.bucketName,
+        // What a restore needs (docs/runbooks/database-restore.md): the repository and its
+        // password, and how to start a one-off task of the backup job.
+        backupRepository: backups.repository,
+        resticPassword: backups.resticPassword,
+        backupTaskDefinition: backups.jobTaskDefinitionFamily,
+        backupNetworkConfiguration: backups.jobNetworkConfiguration,
         vpcId: network.vpcId,
     };
 }

@@ -221,7 +221,7 @@ export const monitoringSchema = obj({
 
 export const backupsSchema = obj({
     retentionDays: doc(intIn(1, 3650), {
-        description: "Days backups are kept: the S3 lifecycle on aws; on Docker it sets the monthly restic snapshots kept (7 daily and 4 weekly besides).",
+        description: "Days backups are kept: it sets the monthly restic snapshots the nightly job keeps (7 daily and 4 weekly besides), on every target.",
         default: "90",
     }),
     noncurrentVersionDays: doc(intIn(1, 3650), { description: "Days an overwritten or deleted backup object stays recoverable as a noncurrent version.", default: "30" }),
@@ -295,9 +295,10 @@ export const costAssumptionsSchema = obj({
     natProcessedGb: amount(10_000_000, "GB per month through the NAT gateways, all together"),
     appLogsGb: amount(1_000_000, "GB of app logs ingested per month"),
     flowLogsGb: amount(1_000_000, "GB of VPC flow logs ingested per month"),
-    serviceLogsGb: amount(1_000_000, "GB ingested per month into each AWS service log group: database, cache, Container Insights"),
+    serviceLogsGb: amount(1_000_000, "GB ingested per month into each AWS service log group: database, cache, Container Insights, scheduled jobs"),
     backupStorageGb: amount(10_000_000, "GB of backups stored"),
     accessLogsStorageGb: amount(10_000_000, "GB of load balancer access logs stored"),
+    imageStorageGb: amount(1_000_000, "GB of container images stored per ECR repository"),
     s3PutRequestsThousands: amount(10_000_000, "thousand PUT/LIST requests per month per bucket"),
     s3GetRequestsThousands: amount(10_000_000, "thousand GET requests per month per bucket"),
     secretsApiCallsThousands: amount(10_000_000, "thousand API calls per month per secret"),

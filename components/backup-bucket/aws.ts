@@ -1,7 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { awsLookups } from "../shared/aws-context";
 import { SlipwayComponent } from "../shared/component";
 import { nameLimits, physicalName } from "../shared/naming";
+import { type AwsBackupJobArgs, type AwsBackupJobResources, createAwsBackupJob, normalizeAwsBackupJob, resticPrefix, resticSnapshotsPrefix } from "./aws-job";
 import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
 import { backupBucketPolicy, backupKeyPolicy } from "./policy";
 
@@ -16,6 +18,19 @@ export interface AwsBackupBucketArgs extends BackupBucketArgs {
      * ```
      */
     writerRoleArns?: pulumi.Input<string>[];
+    /**
+     * The scheduled backup job: a Fargate task that runs `pg_dump` into an encrypted restic
+     * repository under `restic/` in the bucket, keeps 7 daily / 4 weekly / monthly snapshots
+     * and checks a sample weekly, started by EventBridge Scheduler. With a job, objects no
+     * longer expire by age (restic's packs are shared across snapshots; restic's own retention
+     * removes them), and the bucket's cold-storage transition still applies.
+     * @default No job: the bucket only stores what `writerRoleArns` write.
+     * @example
+     * ```ts
+     * { job: { clusterName: web.clusterName, network: { vpcId: net.vpcId, subnetIds: net.subnets.private }, database: { securityGroupId: db.securityGroupId, address: db.address, user: db.username, password: db.password, name: db.databaseName } } }
+     * ```
+     */
+    job?: AwsBackupJobArgs;
 }
 
 /**
@@ -30,18 +45,23 @@ export const coldStorageClass = "GLACIER_IR";
 /** Days after which an unfinished multipart upload (an interrupted backup) is cleaned up. */
 export const abortMultipartAfterDays = 7;
 
-/** The lifecycle rules, one purpose each (their ids are stable: S3 reports by rule id). */
-export function lifecycleRules(n: NormalizedBackupBucketArgs): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+/**
+ * The lifecycle rules, one purpose each (their ids are stable: S3 reports by rule id). With
+ * `resticRepository` no current object expires by age: restic's packs are shared by every
+ * snapshot that references their data, so the oldest files are often still needed, and
+ * retention is restic's own `forget --prune`; objects still move to cold storage.
+ */
+export function lifecycleRules(n: NormalizedBackupBucketArgs, opts: { resticRepository?: boolean } = {}): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
     // An empty filter applies a rule to every object, and says so explicitly.
     const all = {};
+    const transitions = n.transitionToColdAfterDays === false ? undefined : [{ days: n.transitionToColdAfterDays, storageClass: coldStorageClass }];
+    const age: aws.types.input.s3.BucketLifecycleConfigurationRule[] = opts.resticRepository
+        ? transitions
+            ? [{ id: "cold-storage", status: "Enabled", filter: all, transitions }]
+            : []
+        : [{ id: "retention", status: "Enabled", filter: all, expiration: { days: n.retentionDays }, transitions }];
     return [
-        {
-            id: "retention",
-            status: "Enabled",
-            filter: all,
-            expiration: { days: n.retentionDays },
-            transitions: n.transitionToColdAfterDays === false ? undefined : [{ days: n.transitionToColdAfterDays, storageClass: coldStorageClass }],
-        },
+        ...age,
         {
             id: "noncurrent-versions",
             status: "Enabled",
@@ -66,13 +86,27 @@ export function lifecycleRules(n: NormalizedBackupBucketArgs): aws.types.input.s
 
 /**
  * The backup store of the AWS target: a private, versioned S3 bucket encrypted with its own
- * KMS key, reachable over TLS only, with lifecycle rules that enforce the retention.
+ * KMS key, reachable over TLS only, with lifecycle rules that enforce the retention; with
+ * `job`, also the scheduled Fargate task that writes the backups into it (aws-job.ts): the
+ * same `pg_dump` → restic script as the Docker targets, against a restic repository under
+ * `restic/`, with the database in reach and nothing else.
+ *
+ * A manual run, a restore (into a database that exists) or a look at the snapshots is a
+ * one-off task of the job's definition whose command names what to do:
+ * `aws ecs run-task --cluster <cluster> --task-definition <jobTaskDefinitionFamily>
+ * --launch-type FARGATE --network-configuration '<jobNetworkConfiguration>'
+ * --overrides '{"containerOverrides":[{"name":"backup","command":["restore","app_restore","latest"]}]}'`
+ * (`["backup"]`, `["snapshots"]`).
  *
  * ## Cost
  * - Storage: S3 Standard (~$0.023/GB-month) until `transitionToColdAfterDays`, then Glacier
  *   Instant Retrieval (~$0.004/GB-month, 90-day minimum, $0.03/GB read on restore). Previous
  *   versions are billed like current ones for `noncurrentVersionDays`.
  * - The KMS key: $1/month; the S3 bucket key keeps KMS request charges negligible.
+ * - With `job`: its KMS key ($1/month), two secrets ($0.40/month each), the task's Fargate
+ *   time (0.25 vCPU and 0.5 GB for the few minutes a run takes: cents a month), its logs, and
+ *   the image pulls through the NAT gateway. EventBridge Scheduler's first 14 million
+ *   invocations a month are free.
  */
 export class AwsBackupBucket extends SlipwayComponent {
     /** Name of the bucket. */
@@ -81,14 +115,37 @@ export class AwsBackupBucket extends SlipwayComponent {
     public readonly bucketArn: pulumi.Output<string>;
     /** ARN of the bucket's KMS key (writers elsewhere may need it in their IAM policies). */
     public readonly kmsKeyArn: pulumi.Output<string>;
+    private readonly job?: AwsBackupJobResources;
 
     constructor(name: string, args: AwsBackupBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         super("BackupBucket", name, opts);
         const n = normalizeBackupBucketArgs(args);
+        const jobSettings = args.job ? normalizeAwsBackupJob(args.job, n.retentionDays) : undefined;
+        const lookups = awsLookups(this);
+        const identity = lookups.caller;
+        const partition = lookups.partition;
+        const region = lookups.region.region;
+
+        const bucket = new aws.s3.Bucket(
+            this.childName("bucket"),
+            {
+                // Bucket names are global across all AWS accounts: the account id keeps two
+                // installations with the same stack names apart. Changing it replaces the bucket.
+                bucket: identity.accountId.apply((id) => physicalName(`${name}-${id}`, nameLimits.s3Bucket)),
+                forceDestroy: n.forceDestroy,
+            },
+            this.childOpts({ protect: n.protect }),
+        );
+        const job: AwsBackupJobResources | undefined =
+            args.job && jobSettings
+                ? createAwsBackupJob({ parent: this, name: (s) => this.childName(s), opts: (o) => this.childOpts(o) }, name, args.job, jobSettings, {
+                      bucketName: bucket.bucket,
+                      protect: n.protect,
+                      lookups,
+                  })
+                : undefined;
         const writers = pulumi.all(args.writerRoleArns ?? []);
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this }).region;
+        const repositoryRoles = pulumi.all(job ? [job.taskRoleArn] : []);
 
         const key = new aws.kms.Key(
             this.childName("key"),
@@ -97,20 +154,11 @@ export class AwsBackupBucket extends SlipwayComponent {
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
                 policy: pulumi
-                    .all([partition, identity.accountId, region, writers])
-                    .apply(([p, accountId, r, writerRoleArns]) =>
-                        backupKeyPolicy({ partition: p.partition, dnsSuffix: p.dnsSuffix, accountId, region: r, writerRoleArns }),
+                    .all([partition, identity.accountId, region, writers, repositoryRoles])
+                    .apply(([p, accountId, r, writerRoleArns, jobRoleArns]) =>
+                        // The job's role uses the key exactly as writers do: through S3.
+                        backupKeyPolicy({ partition: p.partition, dnsSuffix: p.dnsSuffix, accountId, region: r, writerRoleArns: [...writerRoleArns, ...jobRoleArns] }),
                     ),
-            },
-            this.childOpts({ protect: n.protect }),
-        );
-        const bucket = new aws.s3.Bucket(
-            this.childName("bucket"),
-            {
-                // Bucket names are global across all AWS accounts: the account id keeps two
-                // installations with the same stack names apart. Changing it replaces the bucket.
-                bucket: identity.accountId.apply((id) => physicalName(`${name}-${id}`, nameLimits.s3Bucket)),
-                forceDestroy: n.forceDestroy,
             },
             this.childOpts({ protect: n.protect }),
         );
@@ -142,8 +190,10 @@ export class AwsBackupBucket extends SlipwayComponent {
             {
                 bucket: bucket.bucket,
                 policy: pulumi
-                    .all([bucket.arn, key.arn, writers])
-                    .apply(([bucketArn, kmsKeyArn, writerRoleArns]) => backupBucketPolicy({ bucketArn, kmsKeyArn, writerRoleArns })),
+                    .all([bucket.arn, key.arn, writers, repositoryRoles])
+                    .apply(([bucketArn, kmsKeyArn, writerRoleArns, roleArns]) =>
+                        backupBucketPolicy({ bucketArn, kmsKeyArn, writerRoleArns, repository: roleArns.length ? { prefix: resticPrefix, roleArns } : undefined }),
+                    ),
             },
             // S3 refuses concurrent changes to one bucket's access settings (OperationAborted),
             // and the policy must land after public access is blocked, never before.
@@ -151,7 +201,7 @@ export class AwsBackupBucket extends SlipwayComponent {
         );
         new aws.s3.BucketLifecycleConfiguration(
             this.childName("lifecycle"),
-            { bucket: bucket.bucket, rules: lifecycleRules(n) },
+            { bucket: bucket.bucket, rules: lifecycleRules(n, { resticRepository: job !== undefined }) },
             // Noncurrent-version rules only mean something once versioning is on.
             this.childOpts({ dependsOn: [versioning] }),
         );
@@ -159,6 +209,61 @@ export class AwsBackupBucket extends SlipwayComponent {
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;
         this.kmsKeyArn = key.arn;
-        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, kmsKeyArn: this.kmsKeyArn });
+        this.job = job;
+        this.registerOutputs({
+            bucketName: this.bucketName,
+            bucketArn: this.bucketArn,
+            kmsKeyArn: this.kmsKeyArn,
+            ...(job
+                ? {
+                      repository: job.repository,
+                      resticPassword: job.resticPassword,
+                      jobTaskDefinitionFamily: job.taskDefinitionFamily,
+                      jobNetworkConfiguration: job.networkConfiguration,
+                      jobScheduleName: job.scheduleName,
+                      jobLogGroupName: job.logGroupName,
+                  }
+                : {}),
+        });
+    }
+
+    private jobOnly(what: string): AwsBackupJobResources {
+        if (!this.job) throw new Error(`BackupBucket ${this.baseName} has no backup job: ${what} exists only with job: { … }.`);
+        return this.job;
+    }
+
+    /** The restic repository, `s3:s3.<region>.amazonaws.com/<bucket>/restic` (job only). */
+    public get repository(): pulumi.Output<string> {
+        return this.jobOnly("repository").repository;
+    }
+
+    /** The repository's password (secret; job only). Losing it loses every backup: keep a copy outside the stack. */
+    public get resticPassword(): pulumi.Output<string> {
+        return this.jobOnly("resticPassword").resticPassword;
+    }
+
+    /**
+     * The key prefix of the objects a completed backup writes (restic's snapshot files; job
+     * only): the backup alarm counts writes under it, so a run that fails half-way, having
+     * written only lock and data files, still counts as no backup.
+     */
+    public get completedBackupPrefix(): string {
+        this.jobOnly("completedBackupPrefix");
+        return resticSnapshotsPrefix;
+    }
+
+    /** The job's task definition family, for `aws ecs run-task --task-definition` (job only). */
+    public get jobTaskDefinitionFamily(): pulumi.Output<string> {
+        return this.jobOnly("jobTaskDefinitionFamily").taskDefinitionFamily;
+    }
+
+    /** The job's subnets and security group as `aws ecs run-task --network-configuration` takes them (JSON; job only). */
+    public get jobNetworkConfiguration(): pulumi.Output<string> {
+        return this.jobOnly("jobNetworkConfiguration").networkConfiguration;
+    }
+
+    /** The job's CloudWatch log group (job only). */
+    public get jobLogGroupName(): pulumi.Output<string> {
+        return this.jobOnly("jobLogGroupName").logGroupName;
     }
 }

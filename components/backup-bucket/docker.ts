@@ -8,8 +8,10 @@ import { type DockerHost, hardenedContainerArgs, healthCmd } from "../shared/doc
 import { shellQuote } from "../shared/host-files";
 import { hostPaths, serviceAliases, servicePorts } from "../shared/images";
 import { physicalName } from "../shared/naming";
-import { type BackupRetention, renderBackupScript, renderRestoreScript } from "./backup-script";
+import { renderBackupScript, renderRestoreScript } from "./backup-script";
 import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
+import { backupImage } from "./image";
+import { type BackupJobSchedule, type BackupJobScheduleArgs, normalizeBackupJobSchedule } from "./job-settings";
 import { resticSpacesRepository, spacesLifecycleRules, validateBucketName, validateSpacesRegion } from "./spaces";
 
 /** Where the restic repository lives. */
@@ -39,7 +41,7 @@ export interface BackupDatabase {
     name: pulumi.Input<string>;
 }
 
-export interface DockerBackupBucketArgs extends BackupBucketArgs {
+export interface DockerBackupBucketArgs extends BackupBucketArgs, BackupJobScheduleArgs {
     /**
      * The Docker host the backup job runs on; it must have its networks (the job joins the data
      * network to reach PostgreSQL).
@@ -67,38 +69,6 @@ export interface DockerBackupBucketArgs extends BackupBucketArgs {
      */
     database: BackupDatabase;
     /**
-     * When the backup runs: a five-field cron expression, in UTC.
-     * @default "17 3 * * *" (daily at 03:17 UTC: off the hour, when most jobs start)
-     * @example
-     * ```ts
-     * { schedule: "17 3,15 * * *" }
-     * ```
-     */
-    schedule?: string;
-    /**
-     * Snapshots kept by `restic forget`: the latest of each of the last `daily` days, `weekly`
-     * weeks and `monthly` months (restic's --keep-daily/weekly/monthly; 0 leaves one out).
-     * `retentionDays` sets the default of `monthly` (one per 30 days, rounded up), so the oldest
-     * backup is about `retentionDays` old. Objects never expire by age in the store: restic's
-     * packs are shared across snapshots.
-     * @default { daily: 7, weekly: 4, monthly: ceil(retentionDays / 30) } (3 with the default 90 days)
-     * @example
-     * ```ts
-     * { keep: { daily: 14, weekly: 8 } }
-     * ```
-     */
-    keep?: Partial<BackupRetention>;
-    /**
-     * A weekly `restic check` that reads a share of the stored data back, on this ISO weekday
-     * (1 = Monday … 7 = Sunday); `false` never checks.
-     * @default { weekday: 7, readDataSubset: "1%" }
-     * @example
-     * ```ts
-     * { check: { weekday: 3, readDataSubset: "5%" } }
-     * ```
-     */
-    check?: false | { weekday?: number; readDataSubset?: string };
-    /**
      * Memory limit of the backup container in MiB (pg_dump and restic; restic's grows with the
      * repository's index).
      * @default 512
@@ -121,10 +91,7 @@ export interface DockerBackupBucketArgs extends BackupBucketArgs {
 }
 
 /** `DockerBackupBucketArgs`' own settings with every default applied. */
-export interface NormalizedDockerBackupBucketArgs extends NormalizedBackupBucketArgs {
-    schedule: string;
-    keep: BackupRetention;
-    check: false | { weekday: number; readDataSubset: string };
+export interface NormalizedDockerBackupBucketArgs extends NormalizedBackupBucketArgs, BackupJobSchedule {
     memoryMiB: number;
     buildContext: string;
 }
@@ -136,8 +103,6 @@ export interface NormalizedDockerBackupBucketArgs extends NormalizedBackupBucket
  */
 export const defaultSpacesNoncurrentVersionDays = 7;
 
-const CRON_FIELD = /^[0-9*,/-]+$/;
-
 /** Applies the defaults (neutral ones first) and checks the Docker-only settings. Pure. */
 export function normalizeDockerBackupBucketArgs(
     args: Pick<DockerBackupBucketArgs, "repository"> & Partial<Omit<DockerBackupBucketArgs, "host" | "database">>,
@@ -148,21 +113,7 @@ export function normalizeDockerBackupBucketArgs(
         // Neither Spaces nor a directory has a colder storage class: nothing to move, nothing to check.
         transitionToColdAfterDays: false,
     });
-    const schedule = (args.schedule ?? "17 3 * * *").trim();
-    const fields = schedule.split(/\s+/);
-    if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
-        throw new Error(`BackupBucket schedule must be a five-field cron expression such as "17 3 * * *" (UTC); got "${args.schedule}".`);
-    }
-    const keep: BackupRetention = {
-        daily: args.keep?.daily ?? 7,
-        weekly: args.keep?.weekly ?? 4,
-        monthly: args.keep?.monthly ?? Math.ceil(neutral.retentionDays / 30),
-    };
-    for (const [k, v] of Object.entries(keep)) {
-        if (!Number.isInteger(v) || v < 0) throw new Error(`BackupBucket keep.${k} must be a whole number, 0 or more; got ${v}.`);
-    }
-    if (keep.daily < 1) throw new Error(`BackupBucket keep.daily must be at least 1, or the latest backup would be forgotten; got ${keep.daily}.`);
-    const check = args.check === false ? false : { weekday: args.check?.weekday ?? 7, readDataSubset: args.check?.readDataSubset ?? "1%" };
+    const job = normalizeBackupJobSchedule(args, neutral.retentionDays);
     const memoryMiB = args.memoryMiB ?? 512;
     if (!Number.isInteger(memoryMiB) || memoryMiB < 128) {
         throw new Error(`BackupBucket memoryMiB must be a whole number of MiB, at least 128 (pg_dump and restic); got ${memoryMiB}.`);
@@ -171,7 +122,7 @@ export function normalizeDockerBackupBucketArgs(
         validateSpacesRegion(args.repository.region);
         if (args.repository.bucketName !== undefined) validateBucketName(args.repository.bucketName);
     }
-    return { ...neutral, schedule: fields.join(" "), keep, check, memoryMiB, buildContext: args.buildContext ?? "backup" };
+    return { ...neutral, ...job, memoryMiB, buildContext: args.buildContext ?? backupImage.buildContext };
 }
 
 /** Where the backup container sees its mounts; the scripts are rendered with these as defaults. */
@@ -180,8 +131,8 @@ export const backupContainerPaths = {
     scripts: "/opt/slipway/backup",
     /** node-exporter's textfile directory. */
     textfile: "/var/lib/slipway/textfile",
-    /** restic's cache (`restic/`) and temporary pack files (`tmp/`). */
-    cache: "/var/cache/slipway-backup",
+    /** restic's cache (`restic/`) and temporary pack files (`tmp/`): the image's cache volume. */
+    cache: backupImage.cacheDir,
     /** The repository of the `local` kind. */
     repository: "/var/lib/restic/repository",
 } as const;

@@ -9,14 +9,23 @@ export interface BucketPolicyInput {
     kmsKeyArn: string;
     /** Roles that write and restore backups. */
     writerRoleArns: string[];
+    /**
+     * The backup job's restic repository under `prefix`: its roles may also delete there
+     * (restic removes its lock files on every run and prunes unreferenced data).
+     */
+    repository?: { prefix: string; roleArns: string[] };
 }
+
+/** What the repository's roles may do with its objects (and they may list the bucket). */
+export const repositoryObjectActions = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject"] as const;
 
 /** What writers may do with objects: upload and read backups (listing is granted on the bucket). */
 export const writerObjectActions = ["s3:PutObject", "s3:GetObject"] as const;
 
 /**
- * Denies plain-HTTP access and uploads that ask for other encryption than our KMS key, and
- * grants the writer roles (if any) upload, read and list.
+ * Denies plain-HTTP access and uploads that ask for other encryption than our KMS key, grants
+ * the writer roles (if any) upload, read and list, and the backup job's roles read, write,
+ * delete and list in its repository's prefix.
  *
  * Uploads without encryption headers are allowed: the bucket's default encryption applies our
  * key to them, so requiring the headers would only break clients that rely on that default.
@@ -73,6 +82,32 @@ export function backupBucketPolicy(p: BucketPolicyInput): string {
                 Sid: "WritersList",
                 Effect: "Allow",
                 Principal: { AWS: p.writerRoleArns },
+                Action: "s3:ListBucket",
+                Resource: p.bucketArn,
+            },
+        );
+    }
+    const repo = p.repository;
+    if (repo && repo.roleArns.length > 0) {
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(repo.prefix)) throw new Error(`backupBucketPolicy repository prefix must be one path segment; got "${repo.prefix}"`);
+        statements.push(
+            {
+                // Delete makes a delete marker: versioning keeps what restic removes for
+                // noncurrentVersionDays, and no statement grants s3:DeleteObjectVersion.
+                Sid: "RepositoryReadWriteDelete",
+                Effect: "Allow",
+                Principal: { AWS: repo.roleArns },
+                Action: [...repositoryObjectActions],
+                Resource: `${p.bucketArn}/${repo.prefix}/*`,
+            },
+            {
+                // The whole bucket, no s3:prefix condition: S3 answers a GET of a missing key
+                // with 404 only to principals that may list the bucket (403 to the others), and
+                // restic tells "not there" from "not allowed" by it (`restic init` first checks
+                // that no config exists). The keys are restic's hashed file names.
+                Sid: "RepositoryList",
+                Effect: "Allow",
+                Principal: { AWS: repo.roleArns },
                 Action: "s3:ListBucket",
                 Resource: p.bucketArn,
             },

@@ -98,6 +98,17 @@ export interface MonitoringTargets {
      * ```
      */
     backupBucketName?: pulumi.Input<string>;
+    /**
+     * The key prefix a completed backup writes under (`AwsBackupBucket.completedBackupPrefix`):
+     * the alarm then counts only those writes, so a run that fails after writing lock or data
+     * files still counts as no backup.
+     * @default every write to the bucket counts
+     * @example
+     * ```ts
+     * { backupBucketName: backups.bucketName, backupWritePrefix: backups.completedBackupPrefix }
+     * ```
+     */
+    backupWritePrefix?: pulumi.Input<string>;
 }
 
 export interface AwsMonitoringArgs extends MonitoringArgs {
@@ -243,7 +254,7 @@ export class AwsMonitoring extends SlipwayComponent {
         if (t.backupBucketName !== undefined) {
             const metrics = new aws.s3.BucketMetric(
                 this.childName("backup-writes"),
-                { bucket: t.backupBucketName, name: backupMetricsFilterId },
+                { bucket: t.backupBucketName, name: backupMetricsFilterId, ...(t.backupWritePrefix !== undefined ? { filter: { prefix: t.backupWritePrefix } } : {}) },
                 this.childOpts(),
             );
             // The alarm reads the id from the resource, so it is created after the metrics exist.

@@ -35,6 +35,9 @@ export const defaultCostAssumptions: Readonly<Required<Omit<CostAssumptions, "av
     backupStorageGb: 20,
     // Gzipped ALB access logs for 30 M requests, kept 90 days.
     accessLogsStorageGb: 5,
+    // The backup image (PostgreSQL on Alpine and restic, ~0.1 GB compressed); the few images
+    // the repository keeps share their base layers.
+    imageStorageGb: 0.2,
     // The ALB writes a log object every 5 minutes per node: 3 × 8,760 ≈ 26 thousand.
     s3PutRequestsThousands: 30,
     s3GetRequestsThousands: 10,

@@ -1,22 +1,24 @@
 import type { RecordedResource } from "../recorder";
+import { cronRunsPerMonth } from "../../components/backup-bucket/schedule-expression";
 import { dollars, notPriced, num, plural, qty, str } from "./basis";
 import { type AwsRegionPrices, awsHoursPerMonth as H } from "./prices";
 import type { Priced, PricingContext } from "./types";
 
-/** The AWS compute and operations families: Fargate, ECS, KMS, Secrets Manager, CloudWatch. */
+/** The AWS compute and operations families: Fargate (services and scheduled tasks), ECS, KMS, Secrets Manager, CloudWatch. */
 
 const taskDefinitionType = "aws:ecs/taskDefinition:TaskDefinition";
+const serviceType = "aws:ecs/service:Service";
 
-function taskDefinitionOf(service: RecordedResource, ctx: PricingContext): RecordedResource | undefined {
-    const arn = str(service.inputs.taskDefinition) ?? "";
-    const family = /task-definition\/([^:]+)/.exec(arn)?.[1];
-    return ctx.graph.ofType(taskDefinitionType).find((td) => ctx.graph.dependsOn(service, td) || (family !== undefined && td.inputs.family === family));
+/** The task definition `r` runs, found by dependency or by the family in its ARN. */
+function taskDefinitionOf(r: RecordedResource, arn: string | undefined, ctx: PricingContext): RecordedResource | undefined {
+    const family = /task-definition\/([^:]+)/.exec(arn ?? "")?.[1];
+    return ctx.graph.ofType(taskDefinitionType).find((td) => ctx.graph.dependsOn(r, td) || (family !== undefined && td.inputs.family === family));
 }
 
-export function priceFargateService(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
-    const launchType = str(r.inputs.launchType);
-    if (launchType !== "FARGATE") return notPriced(`launch type ${launchType ?? "(capacity providers)"}: only Fargate is in the price table`);
-    const td = taskDefinitionOf(r, ctx);
+type FargateSize = { vcpu: number; gb: number; arch: string; hourly: number };
+
+/** A Fargate task definition's size and its hourly price, or why it cannot be priced. */
+function fargateTask(td: RecordedResource | undefined, p: AwsRegionPrices): FargateSize | { notPriced: string } {
     if (!td) return notPriced("its task definition is not in the plan");
     const platform = (td.inputs.runtimePlatform ?? {}) as { cpuArchitecture?: string; operatingSystemFamily?: string };
     if ((platform.operatingSystemFamily ?? "LINUX") !== "LINUX") return notPriced(`${platform.operatingSystemFamily} tasks are not in the price table`);
@@ -25,13 +27,47 @@ export function priceFargateService(r: RecordedResource, p: AwsRegionPrices, ctx
     if (!rates) return notPriced(`Fargate ${arch} is not in the price table`);
     const vcpu = (num(td.inputs.cpu) ?? 256) / 1024;
     const gb = (num(td.inputs.memory) ?? 512) / 1024;
+    return { vcpu, gb, arch, hourly: vcpu * rates.vcpuHour.usd + gb * rates.gbHour.usd };
+}
+
+const sizeBasis = (t: FargateSize, p: AwsRegionPrices): string =>
+    `(${t.vcpu} vCPU × ${dollars(p.fargate[t.arch].vcpuHour)} + ${t.gb} GB × ${dollars(p.fargate[t.arch].gbHour)}), Linux/${t.arch}, 20 GB ephemeral storage included`;
+
+export function priceFargateService(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const launchType = str(r.inputs.launchType);
+    if (launchType !== "FARGATE") return notPriced(`launch type ${launchType ?? "(capacity providers)"}: only Fargate is in the price table`);
+    const task = fargateTask(taskDefinitionOf(r, str(r.inputs.taskDefinition), ctx), p);
+    if ("notPriced" in task) return task;
     const fromAssumption = ctx.assumptions.averageTasks !== undefined;
     const tasks = ctx.assumptions.averageTasks ?? num(r.inputs.desiredCount) ?? 1;
     return {
-        usd: tasks * H * (vcpu * rates.vcpuHour.usd + gb * rates.gbHour.usd),
-        basis:
-            `${plural(tasks, "task")} (${fromAssumption ? "averageTasks" : "desired count"}) × ${H} h × ` +
-            `(${vcpu} vCPU × ${dollars(rates.vcpuHour)} + ${gb} GB × ${dollars(rates.gbHour)}), Linux/${arch}, 20 GB ephemeral storage included`,
+        usd: tasks * H * task.hourly,
+        basis: `${plural(tasks, "task")} (${fromAssumption ? "averageTasks" : "desired count"}) × ${H} h × ${sizeBasis(task, p)}`,
+    };
+}
+
+/**
+ * How long one scheduled task runs. The graph cannot tell; a nightly pg_dump → restic of a
+ * database of a few GB takes minutes, and at 0.25 vCPU the whole month costs cents either way.
+ */
+export const scheduledTaskRunMinutes = 15;
+
+/** A schedule that starts Fargate tasks: the invocations, and each run's Fargate time. */
+export function priceScheduledTask(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const target = (r.inputs.target ?? {}) as { ecsParameters?: { taskDefinitionArn?: string; launchType?: string; taskCount?: number } };
+    const runs = cronRunsPerMonth(str(r.inputs.scheduleExpression) ?? "");
+    if (runs === undefined) return notPriced(`schedule expression ${JSON.stringify(r.inputs.scheduleExpression)}: only cron(…) with numbers, ranges, lists and steps is counted`);
+    const invocations = { usd: (runs / 1e6) * p.schedulerPerMillionInvocations.usd, basis: `${qty(runs)} invocations × ${dollars(p.schedulerPerMillionInvocations)} per million` };
+    const ecs = target.ecsParameters;
+    if (!ecs) return invocations;
+    if (ecs.launchType !== "FARGATE") return notPriced(`launch type ${ecs.launchType ?? "(capacity providers)"}: only Fargate is in the price table`);
+    const task = fargateTask(taskDefinitionOf(r, str(ecs.taskDefinitionArn), ctx), p);
+    if ("notPriced" in task) return task;
+    const tasks = num(ecs.taskCount) ?? 1;
+    const hours = (runs * tasks * scheduledTaskRunMinutes) / 60;
+    return {
+        usd: invocations.usd + hours * task.hourly,
+        basis: `${invocations.basis} + ${qty(runs)} runs × ${plural(tasks, "task")} × ${scheduledTaskRunMinutes} min (assumed) × ${sizeBasis(task, p)}`,
     };
 }
 
@@ -99,11 +135,15 @@ function logGroupKind(r: RecordedResource, p: AwsRegionPrices, ctx: PricingConte
         .ofType("aws:ec2/flowLog:FlowLog")
         .some((f) => (str(f.inputs.logDestination) ?? "").replace(/:\*$/, "").endsWith(`:log-group:${name}`) || f.inputs.logGroupName === name);
     if (flowLogTarget) return { gb: assumptions.flowLogsGb, key: "flowLogsGb", ingest: p.vendedLogsIngestGb };
-    const appTarget = graph.ofType(taskDefinitionType).some((td) => {
+    const writers = graph.ofType(taskDefinitionType).filter((td) => {
         const containers = JSON.parse(str(td.inputs.containerDefinitions) ?? "[]") as { logConfiguration?: { options?: Record<string, string> } }[];
         return containers.some((c) => c.logConfiguration?.options?.["awslogs-group"] === name);
     });
-    if (appTarget) return { gb: assumptions.appLogsGb, key: "appLogsGb", ingest: p.logsIngestGb };
+    // A service's tasks log every request; a scheduled job logs a few lines a run, like the
+    // AWS services' own log groups.
+    const runByService = writers.some((td) => graph.ofType(serviceType).some((svc) => graph.dependsOn(svc, td)));
+    if (runByService) return { gb: assumptions.appLogsGb, key: "appLogsGb", ingest: p.logsIngestGb };
+    if (writers.length > 0) return { gb: assumptions.serviceLogsGb, key: "serviceLogsGb", ingest: p.logsIngestGb };
     if (name.startsWith("/aws/")) return { gb: assumptions.serviceLogsGb, key: "serviceLogsGb", ingest: p.logsIngestGb };
     return undefined;
 }
@@ -121,4 +161,10 @@ export function priceLogGroup(r: RecordedResource, p: AwsRegionPrices, ctx: Pric
             `${kind.gb} GB/month ingested (${kind.key}) × ${dollars(kind.ingest)} + ${qty(stored)} GB stored ` +
             `(${retention ? `${retention} days` : "never expires: 12 months"}, uncompressed upper bound) × ${dollars(p.logsStorageGbMonth)}`,
     };
+}
+
+/** A private ECR repository: its stored images (pulls within the region are free; through a NAT gateway they are priced there). */
+export function priceEcrRepository(_r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const gb = ctx.assumptions.imageStorageGb;
+    return { usd: gb * p.ecrStorageGbMonth.usd, basis: `${gb} GB stored (imageStorageGb) × ${dollars(p.ecrStorageGbMonth)}` };
 }

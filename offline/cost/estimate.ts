@@ -5,12 +5,14 @@ import { priceElastiCacheReplicationGroup, priceRdsInstance, priceS3Bucket } fro
 import { priceElasticIp, priceHostedZone, priceLoadBalancer, priceNatGateway, priceVpcEndpoint, priceWebAcl } from "./aws-network-pricers";
 import {
     priceDashboard,
+    priceEcrRepository,
     priceEcsCluster,
     priceFargateService,
     priceKmsKey,
     priceLogGroup,
     priceMetricAlarm,
     priceS3RequestMetrics,
+    priceScheduledTask,
     priceSecret,
 } from "./aws-platform-pricers";
 import { str } from "./basis";
@@ -44,6 +46,8 @@ const awsPricers: Readonly<Record<string, Pricer<AwsRegionPrices>>> = {
     "aws:cloudwatch/dashboard:Dashboard": priceDashboard,
     "aws:cloudwatch/logGroup:LogGroup": priceLogGroup,
     "aws:s3/bucketMetric:BucketMetric": priceS3RequestMetrics,
+    "aws:scheduler/schedule:Schedule": priceScheduledTask,
+    "aws:ecr/repository:Repository": priceEcrRepository,
 };
 
 /** The region the AWS provider deploys to, if the stack has one. */

@@ -31,7 +31,8 @@ const aws: Record<string, string> = {
     "aws:rds/subnetGroup:SubnetGroup": configOnly,
     "aws:elasticache/parameterGroup:ParameterGroup": configOnly,
     "aws:elasticache/subnetGroup:SubnetGroup": configOnly,
-    "aws:ecs/taskDefinition:TaskDefinition": "tasks are priced on the service that runs them",
+    "aws:ecs/taskDefinition:TaskDefinition": "tasks are priced on the service or the schedule that runs them",
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": "ECR lifecycle policies have no charge (they lower the repository's storage)",
     "aws:appautoscaling/target:Target": "Application Auto Scaling has no charge (https://aws.amazon.com/autoscaling/pricing/)",
     "aws:appautoscaling/policy:Policy": "Application Auto Scaling has no charge",
     "aws:lb/targetGroup:TargetGroup": "priced on the load balancer",
@@ -77,7 +78,7 @@ const local: Record<string, string> = {
     "docker:index/container:Container": "runs on the Docker host (the droplet's line, or your own machine)",
     "docker:index/network:Network": "a network on the Docker host",
     "docker:index/volume:Volume": "a volume on the Docker host's disk",
-    "docker:index/image:Image": "built by the Docker engine on the host",
+    "docker:index/image:Image": "built by a Docker engine (the host's, or the machine running Pulumi's); a pushed image's storage is priced on its registry's line",
     "docker:index/remoteImage:RemoteImage": "pulled by the Docker host (public registries)",
 };
 

@@ -45,6 +45,8 @@ const aws = {
     cloudWatch: "https://aws.amazon.com/cloudwatch/pricing/",
     waf: "https://aws.amazon.com/waf/pricing/",
     route53: "https://aws.amazon.com/route53/pricing/",
+    eventBridge: "https://aws.amazon.com/eventbridge/pricing/",
+    ecr: "https://aws.amazon.com/ecr/pricing/",
 };
 
 export interface RdsInstancePrice {
@@ -98,6 +100,9 @@ export interface AwsRegionPrices {
     /** Vended logs (VPC flow logs) delivered to CloudWatch Logs, first 10 TB tier. */
     vendedLogsIngestGb: Price;
     logsStorageGbMonth: Price;
+    /** EventBridge Scheduler invocations (the first 14 million a month are free: a free tier, not counted). */
+    schedulerPerMillionInvocations: Price;
+    ecrStorageGbMonth: Price;
     wafWebAclMonth: Price;
     wafRuleMonth: Price;
     wafPerMillionRequests: Price;
@@ -178,6 +183,8 @@ const usEast1: AwsRegionPrices = {
     logsIngestGb: price(0.5, "GB ingested", aws.cloudWatch),
     vendedLogsIngestGb: price(0.5, "GB of vended logs delivered to CloudWatch Logs", aws.cloudWatch),
     logsStorageGbMonth: price(0.03, "GB-month archived", aws.cloudWatch),
+    schedulerPerMillionInvocations: price(1, "million scheduled invocations", aws.eventBridge),
+    ecrStorageGbMonth: price(0.1, "GB-month of private repository storage", aws.ecr),
     wafWebAclMonth: price(5, "web ACL-month", aws.waf),
     wafRuleMonth: price(1, "rule-month", aws.waf),
     wafPerMillionRequests: price(0.6, "million requests", aws.waf),

@@ -8,7 +8,7 @@ import { type PortRange, formatPorts, isWorld } from "./ports";
  *
  * Which resources become nodes: the ones a reader of the architecture looks for (load
  * balancer, WAF, ECS service, database, cache, buckets, NAT gateways, VPC endpoints, secrets,
- * alarms, the alarm topic, the dashboard). NAT gateways, secrets and alarms are drawn once per
+ * alarms, the alarm topic, the dashboard, schedules that start ECS tasks). NAT gateways, secrets and alarms are drawn once per
  * component with a count. Not drawn: IAM, KMS keys, log groups, route tables and
  * associations, subnet and parameter groups, listeners, target groups, rules and policies;
  * they are read to place nodes and label edges instead.
@@ -47,6 +47,7 @@ const T = {
     wafAssociation: "aws:wafv2/webAclAssociation:WebAclAssociation",
     service: "aws:ecs/service:Service",
     taskDefinition: "aws:ecs/taskDefinition:TaskDefinition",
+    schedule: "aws:scheduler/schedule:Schedule",
     scalingTarget: "aws:appautoscaling/target:Target",
     rds: ["aws:rds/instance:Instance", "aws:rds/cluster:Cluster"],
     subnetGroup: ["aws:rds/subnetGroup:SubnetGroup", "aws:elasticache/subnetGroup:SubnetGroup"],
@@ -104,6 +105,8 @@ export function awsTopology(index: GraphIndex, b: TopologyBuilder): void {
     for (const lb of index.ofType(...T.lb)) add(lb, "box", loadBalancerLines(index, lb));
     for (const waf of index.ofType(T.waf)) add(waf, "box", wafLines(waf));
     for (const svc of index.ofType(T.service)) add(svc, "box", serviceLines(index, svc));
+    // A scheduled task is drawn where it runs (its subnets and security groups are the schedule's inputs).
+    for (const sched of index.ofType(T.schedule).filter((x) => index.refsOfType(x, T.taskDefinition, "target").length > 0)) add(sched, "box", scheduledTaskLines(index, sched));
     for (const db of index.ofType(...T.rds)) add(db, "cylinder", databaseLines(db));
     for (const c of index.ofType(...T.cache)) add(c, "cylinder", cacheLines(c));
     for (const bucket of index.ofType(...T.bucket)) add(bucket, "cylinder", bucketLines(index, bucket));
@@ -177,9 +180,12 @@ export function awsTopology(index: GraphIndex, b: TopologyBuilder): void {
     for (const lb of index.ofType(...T.lb)) {
         for (const bucket of index.refs(lb, "accessLogs")) if (node(bucket)) b.edge(node(lb)!, node(bucket)!, "data", "access logs");
     }
+    /** The nodes that run a task definition: its services and the schedules that start it. */
+    const runnersOf = (td: RecordedResource): string[] =>
+        [...index.referrers(td, T.service, "taskDefinition"), ...index.referrers(td, T.schedule, "target")].map(node).filter((x): x is string => !!x);
     for (const td of index.ofType(T.taskDefinition)) {
-        const services = index.referrers(td, T.service, "taskDefinition").map(node).filter((x): x is string => !!x);
-        for (const secret of index.refsOfType(td, T.secret)) for (const s of services) b.edge(node(secret)!, s, "data", "injected at task start");
+        const runners = runnersOf(td);
+        for (const secret of index.refsOfType(td, T.secret)) for (const s of runners) b.edge(node(secret)!, s, "data", "injected at task start");
     }
     for (const alarm of index.ofType(T.alarm)) {
         const alarms = node(alarm)!;
@@ -206,6 +212,10 @@ export function awsTopology(index: GraphIndex, b: TopologyBuilder): void {
         for (const role of index.refsOfType(policy, T.role, "policy")) {
             for (const td of index.referrers(role, T.taskDefinition, "taskRoleArn")) {
                 for (const svc of index.referrers(td, T.service, "taskDefinition")) if (node(svc)) b.edge(node(svc)!, bucket, "data", "backups");
+                for (const sched of index.referrers(td, T.schedule, "target")) {
+                    const expression = text(sched, "scheduleExpression");
+                    if (node(sched)) b.edge(node(sched)!, bucket, "data", ["backups", expression ? `${expression} ${text(sched, "scheduleExpressionTimezone") ?? "UTC"}` : undefined].filter(Boolean).join(" · "));
+                }
             }
         }
     }
@@ -397,6 +407,35 @@ function serviceLines(index: GraphIndex, svc: RecordedResource): string[] {
     const breaker = plain<{ enable?: boolean; rollback?: boolean }>(svc, "deploymentCircuitBreaker");
     if (breaker?.enable) lines.push(`circuit breaker${breaker.rollback ? " + rollback" : ""}`);
     return lines;
+}
+
+/** `ECS Fargate scheduled task`, its images, its size and when it runs. */
+function scheduledTaskLines(index: GraphIndex, sched: RecordedResource): string[] {
+    const td = index.refsOfType(sched, T.taskDefinition, "target")[0];
+    const ecs = plain<{ launchType?: string; taskCount?: number }>(sched, "target") as { ecsParameters?: { launchType?: string; taskCount?: number } } | undefined;
+    const lines = [`ECS ${ecs?.ecsParameters?.launchType === "FARGATE" ? "Fargate " : ""}scheduled task`];
+    const images = td ? containerImages(td).map(shortImage) : [];
+    if (images.length) lines.push(images.join(" + "));
+    const size = td ? `${text(td, "cpu")} CPU units, ${text(td, "memory")} MiB` : undefined;
+    lines.push([`${ecs?.ecsParameters?.taskCount ?? 1} task per run`, size].filter(Boolean).join(" · "));
+    const expression = text(sched, "scheduleExpression");
+    if (expression) lines.push(`${expression} ${text(sched, "scheduleExpressionTimezone") ?? "UTC"}`);
+    return lines;
+}
+
+/** An image reference short enough for a label: `ECR <repository>`, and a digest cut to 12 digits. */
+const shortImage = (ref: string): string =>
+    ref.replace(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//, "ECR ").replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, "@sha256:$1…");
+
+/** Every container's image, the essential ones first. */
+function containerImages(td: RecordedResource): string[] {
+    try {
+        const defs = JSON.parse(text(td, "containerDefinitions") ?? "[]") as { image?: string; essential?: boolean }[];
+        const ordered = [...defs.filter((d) => d.essential !== false), ...defs.filter((d) => d.essential === false)];
+        return [...new Set(ordered.map((d) => d.image).filter((x): x is string => !!x))];
+    } catch {
+        return [];
+    }
 }
 
 function containerImage(td: RecordedResource): string | undefined {

@@ -102,4 +102,33 @@ describe.each(AWS_STACKS)("stack %s", (stack) => {
         const volumes = s.graph.ofType("aws:ecs/taskDefinition:TaskDefinition").flatMap((t) => ((reveal(t.inputs.volumes) as { name: string }[] | undefined) ?? []).map((v) => v.name));
         for (const m of defs.flatMap((d) => d.mountPoints ?? [])) expect(volumes, `mount point ${m.containerPath}`).toContain(m.sourceVolume);
     });
+
+    it("the backup task's container definitions run the backup image by digest, with secrets from Secrets Manager and its volume mounted", () => {
+        const td = s.graph.byName("backups-job-task");
+        const defs = JSON.parse(renderedFile(s, "aws/backups-job-task-container-definitions.json").content) as (ContainerDefinition & {
+            user?: string;
+            readonlyRootFilesystem?: boolean;
+            entryPoint?: string[];
+            command?: string[];
+        })[];
+        expect(defs).toHaveLength(1);
+        const [d] = defs;
+        expect(d.name).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
+        // An ECR image by digest: what was built and pushed, never a tag that can move.
+        expect(d.image).toMatch(/^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9._/-]+@sha256:[0-9a-f]{64}$/);
+        expect(d.essential).toBe(true);
+        expect(d.user).toMatch(/^[1-9]\d*(:\d+)?$/);
+        expect(d.readonlyRootFilesystem).toBe(true);
+        expect(d.entryPoint?.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+        expect(d.command).toEqual(["backup"]);
+        expect(d.logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-group": expect.stringMatching(/^\/ecs\//) } });
+        expect(d.secrets?.map((x) => x.name).sort()).toEqual(["PGPASSWORD", "RESTIC_PASSWORD"]);
+        for (const sec of d.secrets ?? []) expect(sec.valueFrom).toMatch(/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+:::[0-9a-f-]{36}$/);
+        for (const e of d.environment ?? []) expect(typeof e.value).toBe("string");
+        expect(d.environment?.find((e) => e.name === "RESTIC_REPOSITORY")?.value).toMatch(/^s3:s3\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9.-]+\/restic$/);
+        // ECS caps a task definition at 64 KiB: the scripts in the environment must leave room.
+        expect(Buffer.byteLength(JSON.stringify(defs))).toBeLessThan(64 * 1024);
+        const volumes = ((reveal(td.inputs.volumes) as { name: string }[] | undefined) ?? []).map((v) => v.name);
+        for (const m of d.mountPoints ?? []) expect(volumes, `mount point ${m.containerPath}`).toContain(m.sourceVolume);
+    });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { reveal } from "../../offline/secret-value";
 import { runsInShell } from "./helpers/container-layout";
-import { DOCKER_STACKS, VPS_STACKS, renderStack, renderedFile, repoRoot } from "./helpers/rendered-stacks";
+import { AWS_STACKS, DOCKER_STACKS, VPS_STACKS, renderStack, renderedFile, repoRoot } from "./helpers/rendered-stacks";
 import { describeRun, requireTool, runTool } from "./helpers/tools";
 
 /**
@@ -92,6 +92,22 @@ describe.each(VPS_STACKS)("stack %s cloud-init", (stack) => {
             });
         }
         expectClean(scripts, `${stack}-cloud-init`);
+    });
+});
+
+describe.each(AWS_STACKS)("stack %s backup task", (stack) => {
+    it("the scripts the backup task runs (the dispatcher and both rendered scripts in its environment) are clean", async () => {
+        const s = await renderStack(stack);
+        const scripts: Script[] = [];
+        for (const f of s.files.filter((x) => /^aws\/.*-container-definitions\.json$/.test(x.path))) {
+            for (const c of JSON.parse(f.content) as { name: string; entryPoint?: string[]; environment?: { name: string; value: string }[] }[]) {
+                // `sh -c SCRIPT NAME …`: the script is the entry point's third element.
+                if (c.entryPoint?.[0] === "/bin/sh" && c.entryPoint[1] === "-c") scripts.push({ name: `${c.name}-entrypoint.sh`, content: c.entryPoint[2], shell: "sh" });
+                for (const e of c.environment ?? []) if (/^SLIPWAY_.*_SH$/.test(e.name)) scripts.push({ name: `${c.name}-${e.name}.sh`, content: e.value });
+            }
+        }
+        expect(scripts.map((sc) => sc.name).sort()).toEqual(["backup-SLIPWAY_BACKUP_SH.sh", "backup-SLIPWAY_RESTORE_SH.sh", "backup-entrypoint.sh"]);
+        expectClean(scripts, `${stack}-backup-task`);
     });
 });
 

@@ -32,7 +32,7 @@ const line = (cost: CostEstimate, name: string) => {
 const expectCents = (actual: number, hand: number) => expect(Math.abs(actual - hand)).toBeLessThanOrEqual(0.005 + 1e-9);
 
 describe("prod (aws, us-east-1)", () => {
-    it("totals $560.16 a month, as computed by hand", () => {
+    it("totals $562.69 a month, as computed by hand", () => {
         const { cost } = stacks.prod;
         // RDS db.t4g.large Multi-AZ:     730 × 0.258 + 100 GB × 0.23                 = 211.34
         // ElastiCache 2 × t4g.medium:    2 × 730 × 0.052 (Valkey)                     =  75.92
@@ -47,17 +47,24 @@ describe("prod (aws, us-east-1)", () => {
         // NAT EIPs × 3:                  3 × 730 × 0.005                              =  10.95
         // Dashboard:                                                                  =   3.00
         // App log group:                 5 × 0.50 + 5 × (90 × 12 / 365) × 0.03        =   2.94
-        // KMS keys × 6:                  6 × (1 + 1 × 0.03)                           =   6.18
-        // Secrets × 2:                   2 × (0.40 + 0.1 × 0.05) = 2 × 0.41          =   0.82
-        // Backup bucket:                 5 GB × 0.023 + 15 GB × 0.004 (30 d Standard,
-        //                                90 d Glacier IR of 120) + 30 × 0.005 + 10 × 0.0004 = 0.33
+        // KMS keys × 7 (the backup job's): 7 × (1 + 1 × 0.03)                     =   7.21
+        // Secrets × 4 (restic and DB
+        //   passwords of the backup job): 4 × (0.40 + 0.1 × 0.05) = 4 × 0.41        =   1.64
+        // Backup bucket:                 20 GB × 0.023 (a restic repository: nothing
+        //                                expires by age, so all Standard, an upper bound)
+        //                                + 30 × 0.005 + 10 × 0.0004                   =   0.61 (0.614)
+        // Backup job log group:          0.5 GB (serviceLogsGb) × 0.50
+        //                                + 0.5 × (90 × 12 / 365) × 0.03               =   0.29 (0.294)
+        // Backup schedule:               30.4375 runs × $1/M invocations
+        //                                + 30.4375 × 15 min × (0.25 × 0.04048 + 0.5 × 0.004445) = 0.09 (0.094)
+        // Backup image repository (ECR): 0.2 GB (imageStorageGb) × 0.10              =   0.02
         // 5xx-rate alarm (3 metrics):    3 × 0.10                                     =   0.30
         // Access-log bucket:             5 × 0.023 + 30 × 0.005 + 10 × 0.0004         =   0.27
         // DB, DB-upgrade, cache logs:    3 × (0.5 × 0.50 + 0.5 × (30 × 12 / 365) × 0.03) = 3 × 0.26 = 0.78
         // Other alarms × 16:             16 × 0.10                                    =   1.60
-        const hand = 211.34 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 8.6 + 4.8 + 10.95 + 3 + 2.94 + 6.18 + 0.82 + 0.33 + 0.3 + 0.27 + 0.78 + 1.6;
+        const hand = 211.34 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 8.6 + 4.8 + 10.95 + 3 + 2.94 + 7.21 + 1.64 + 0.61 + 0.29 + 0.09 + 0.02 + 0.3 + 0.27 + 0.78 + 1.6;
         expect(cost.monthlyUsd).toBeCloseTo(hand, 2);
-        expect(cost.monthlyUsd).toBeCloseTo(560.16, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(562.69, 2);
         expect(cost).toMatchObject({ currency: "USD", priceDate: "2025-06-01", region: "us-east-1" });
         expect(cost.notPriced).toEqual([]);
     });
@@ -73,6 +80,13 @@ describe("prod (aws, us-east-1)", () => {
         for (const n of [1, 2, 3]) expect(line(cost, `net-nat-${n}`).monthlyUsd).toBe(33.6);
         expect(line(cost, "web-waf").monthlyUsd).toBe(26);
         expect(line(cost, "monitoring-alarm-alb-5xx-rate").monthlyUsd).toBe(0.3);
+        // The backup job: runs counted from its cron expression, its size from its task definition.
+        expect(line(cost, "backups-job-schedule")).toMatchObject({ monthlyUsd: 0.09, type: "aws:scheduler/schedule:Schedule" });
+        expect(line(cost, "backups-job-schedule").basis).toContain("30.438 runs × 1 task × 15 min (assumed) × (0.25 vCPU × $0.04048 + 0.5 GB × $0.004445)");
+        // Its log group takes a few lines a run: priced like the AWS services' own, not like the app's.
+        expect(line(cost, "backups-job-logs").basis).toMatch(/^0\.5 GB\/month ingested \(serviceLogsGb\)/);
+        expect(line(cost, "backups-bucket").basis).toContain("objects never expire: all Standard");
+        expect(line(cost, "backups-job-images")).toMatchObject({ monthlyUsd: 0.02, basis: "0.2 GB stored (imageStorageGb) × $0.10" });
     });
 
     it("accounts for every custom resource once: priced, free with a reason, or not priced", () => {
@@ -100,14 +114,14 @@ describe("prod (aws, us-east-1)", () => {
         // Fargate: 4.5 tasks × 730 × 0.024685 = 81.090225
         expect(line(cost, "web-service").monthlyUsd).toBe(81.09);
         expect(line(cost, "web-service").basis).toContain("4.5 tasks (averageTasks)");
-        // Backups: 100 GB Standard × 0.023 + 300 GB Glacier IR × 0.004 + 0.15 + 0.004 = 3.654
-        expect(line(cost, "backups-bucket").monthlyUsd).toBe(3.65);
+        // Backups: 400 GB Standard × 0.023 + 0.15 + 0.004 = 9.354 (a restic repository: nothing expires by age)
+        expect(line(cost, "backups-bucket").monthlyUsd).toBe(9.35);
         // App logs: 20 × 0.50 + 20 × (90 × 12 / 365) × 0.03 = 10 + 1.775
         expect(line(cost, "web-logs").monthlyUsd).toBe(11.78);
         // Lines that use none of them do not move.
         expect(line(cost, "db-instance").monthlyUsd).toBe(211.34);
         expect(cost.assumptions).toMatchObject(overrides);
-        expect(cost.monthlyUsd).toBeCloseTo(560.16 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (3.65 - 0.33) + (11.78 - 2.94), 2);
+        expect(cost.monthlyUsd).toBeCloseTo(562.69 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (9.35 - 0.61) + (11.78 - 2.94), 2);
     });
 });
 

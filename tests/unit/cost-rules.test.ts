@@ -4,29 +4,11 @@ import { estimateCost } from "../../offline/cost/estimate";
 import { type Price, awsPrices, digitalOceanPrices, priceDate } from "../../offline/cost/prices";
 import { renderCostSection } from "../../offline/cost/render";
 import { Graph } from "../../offline/graph";
-import type { RecordedResource } from "../../offline/recorder";
 import { ConfigError } from "../../stacks/config-errors";
 import { parseStackConfig } from "../../stacks/config";
+import { recordedResource } from "../helpers/recorded-resource";
 
-/** A recorded resource as the mock runtime would hold it, for small hand-made graphs. */
-function resource(type: string, name: string, inputs: Record<string, unknown> = {}, custom = true): RecordedResource {
-    return {
-        urn: `urn:pulumi:test::slipway::${type}::${name}`,
-        id: custom ? `${name}-id` : "",
-        type,
-        name,
-        custom,
-        inputs,
-        dependencies: [],
-        propertyDependencies: {},
-        protect: false,
-        retainOnDelete: false,
-        deleteBeforeReplace: false,
-        ignoreChanges: [],
-        replaceOnChanges: [],
-        additionalSecretOutputs: [],
-    };
-}
+const resource = recordedResource;
 
 const awsProvider = (region: string) => resource("pulumi:providers:aws", "aws", { region });
 const rds = (instanceClass: string) =>

@@ -25,6 +25,12 @@ function node(fc: ParsedFlowchart, firstLine: RegExp): ParsedNode {
     return found[0];
 }
 const titlesAround = (fc: ParsedFlowchart, n: ParsedNode): string[] => n.ancestors.map((g) => fc.groups.get(g)!.title);
+/** The one node whose first label line matches inside the component group titled `component`. */
+function nodeIn(fc: ParsedFlowchart, firstLine: RegExp, component: string): ParsedNode {
+    const found = [...fc.nodes.values()].filter((n) => firstLine.test(n.lines[0]) && titlesAround(fc, n)[0] === component);
+    if (found.length !== 1) throw new Error(`expected one node whose label starts ${firstLine} in ${component}, found ${found.length}`);
+    return found[0];
+}
 const edge = (fc: ParsedFlowchart, from: ParsedNode, to: ParsedNode): ParsedEdge | undefined => fc.edges.find((e) => e.from === from.id && e.to === to.id);
 const edgesFrom = (fc: ParsedFlowchart, from: ParsedNode): ParsedEdge[] => fc.edges.filter((e) => e.from === from.id);
 
@@ -91,7 +97,7 @@ describe("prod (aws) diagram", () => {
             expect(tier(data)).toMatch(/^Isolated subnets ×3 · 3 AZs .* · no route to the internet$/);
             expect(titlesAround(fc, data)[2]).toMatch(/^VPC net-vpc · 10\.20\.0\.0\/16/);
         }
-        expect(tier(node(fc, /^ECS /))).toMatch(/^Private subnets ×3 .* 0\.0\.0\.0\/0 → NAT gateway$/);
+        expect(tier(node(fc, /^ECS Fargate service$/))).toMatch(/^Private subnets ×3 .* 0\.0\.0\.0\/0 → NAT gateway$/);
         expect(tier(node(fc, /^Application Load Balancer/))).toMatch(/^Public subnets ×3 .* 0\.0\.0\.0\/0 → internet gateway$/);
         // Outside the VPC: the regional services.
         expect(titlesAround(fc, node(fc, /^S3 bucket backups-bucket/))).toEqual(["BackupBucket backups"]);
@@ -99,7 +105,7 @@ describe("prod (aws) diagram", () => {
 
     it("draws the traffic path internet → WAF → ALB → service → database and cache, with ports", () => {
         const internet = node(fc, /^Internet$/);
-        const [waf, alb, svc, db, cache] = [/^WAF/, /^Application Load/, /^ECS /, /^RDS /, /^ElastiCache /].map((re) => node(fc, re));
+        const [waf, alb, svc, db, cache] = [/^WAF/, /^Application Load/, /^ECS Fargate service$/, /^RDS /, /^ElastiCache /].map((re) => node(fc, re));
         expect(edge(fc, internet, waf)).toMatchObject({ style: "solid", label: "TCP 80, 443" });
         expect(edge(fc, waf, alb)).toMatchObject({ style: "solid" });
         expect(edge(fc, alb, svc)).toMatchObject({ style: "solid", label: "HTTP 8080 · health /health" });
@@ -117,20 +123,43 @@ describe("prod (aws) diagram", () => {
     it("draws the data flows: metrics → alarms → SNS → subscribers, secrets → service, access logs → bucket", () => {
         const alarms = node(fc, /^CloudWatch alarms/);
         const sns = node(fc, /^SNS topic/);
-        for (const watched of [/^RDS /, /^ElastiCache /, /^Application Load/, /^ECS /, /^S3 bucket backups-bucket/]) {
+        for (const watched of [/^RDS /, /^ElastiCache /, /^Application Load/, /^ECS Fargate service$/, /^S3 bucket backups-bucket/]) {
             expect(edge(fc, node(fc, watched), alarms), String(watched)).toMatchObject({ style: "dotted", label: "metrics" });
         }
         expect(edge(fc, alarms, sns)).toMatchObject({ style: "dotted", label: "alarm actions" });
         expect(edge(fc, sns, node(fc, /^Subscribers$/))).toMatchObject({ style: "dotted", label: "email" });
-        expect(edge(fc, node(fc, /^Secrets Manager ×2$/), node(fc, /^ECS /))).toMatchObject({ style: "dotted" });
+        const [webSecrets, jobSecrets] = ["WebTier web", "BackupBucket backups"].map((c) => nodeIn(fc, /^Secrets Manager ×2$/, c));
+        expect(edge(fc, webSecrets, node(fc, /^ECS Fargate service$/))).toMatchObject({ style: "dotted" });
+        expect(edge(fc, jobSecrets, node(fc, /^ECS Fargate scheduled task$/))).toMatchObject({ style: "dotted", label: "injected at task start" });
         expect(edge(fc, node(fc, /^Application Load/), node(fc, /^S3 bucket web-access-logs/))).toMatchObject({ style: "dotted", label: "access logs" });
+    });
+
+    it("draws the backup job where it runs: in the private subnets, reaching the database and, through NAT, HTTPS; writing to the bucket on its schedule", () => {
+        const job = node(fc, /^ECS Fargate scheduled task$/);
+        expect(titlesAround(fc, job)[0]).toBe("BackupBucket backups");
+        expect(titlesAround(fc, job)[1]).toMatch(/^Private subnets ×3 .* 0\.0\.0\.0\/0 → NAT gateway$/);
+        expect(job.lines).toEqual([
+            "ECS Fargate scheduled task",
+            // The backup image, by digest (shortened for the picture), from the job's ECR repository.
+            expect.stringMatching(/^ECR backups-job-images-[0-9a-f]+@sha256:[0-9a-f]{12}…$/),
+            "1 task per run · 256 CPU units, 512 MiB",
+            "cron(17 3 * * ? *) UTC",
+        ]);
+        expect(edge(fc, job, node(fc, /^RDS /))).toMatchObject({ style: "solid", label: "TCP 5432 · postgres" });
+        expect(edge(fc, job, node(fc, /^ElastiCache /))).toBeUndefined();
+        expect(edge(fc, job, node(fc, /^NAT gateway ×3$/))).toMatchObject({ label: "TCP 443 out" });
+        expect(edge(fc, job, node(fc, /^S3 bucket backups-bucket/))).toMatchObject({ style: "dotted", label: "backups · cron(17 3 * * ? *) UTC" });
+        // Nothing reaches the job: it has no ingress.
+        expect(fc.edges.filter((e) => e.to === job.id && e.style === "solid")).toEqual([]);
+        // The bucket has a writer now.
+        expect(node(fc, /^S3 bucket backups-bucket/).lines.join(" ")).not.toContain("no backup writer");
     });
 
     it("derives flows from the security-group rules, not from a fixed picture", () => {
         // Without the database's ingress rule, the service no longer reaches it.
         const closed = diagram(edited(runs.prod.graph, (rs) => rs.filter((r) => r.name !== "web-store-db-in-tasks")));
-        expect(edge(closed, node(closed, /^ECS /), node(closed, /^RDS /))).toBeUndefined();
-        expect(edge(closed, node(closed, /^ECS /), node(closed, /^ElastiCache /))).toBeDefined();
+        expect(edge(closed, node(closed, /^ECS Fargate service$/), node(closed, /^RDS /))).toBeUndefined();
+        expect(edge(closed, node(closed, /^ECS Fargate service$/), node(closed, /^ElastiCache /))).toBeDefined();
         // A rule opening the database to the world shows up as an edge from the internet.
         const opened = diagram(
             edited(runs.prod.graph, (rs) => {

@@ -88,26 +88,28 @@ describe("prod stack (aws): invariants", () => {
         expect(graph.ofType("aws:ec2/securityGroupRule:SecurityGroupRule").filter((r) => (r.inputs.cidrBlocks as string[] | undefined)?.includes("0.0.0.0/0") && r.inputs.type === "ingress")).toEqual([]);
     });
 
-    it("lets only the app tier reach the database and the cache, on their ports", () => {
+    it("lets only the app tier reach the database and the cache, and the backup job the database, on their ports", () => {
         const taskSg = graph.ofType(SG).find((sg) => graph.componentOf(sg)?.type === "slipway:components:WebTier" && /task/.test(sg.name))!;
+        const jobSg = graph.ofType(SG).find((sg) => graph.componentOf(sg)?.type === "slipway:components:BackupBucket")!;
         const db = graph.one("aws:rds/instance:Instance");
         const cache = graph.one("aws:elasticache/replicationGroup:ReplicationGroup");
-        const stores: [RecordedResource, string, number][] = [
-            [db, "vpcSecurityGroupIds", 5432],
-            [cache, "securityGroupIds", 6379],
+        const stores: [RecordedResource, string, number, string[]][] = [
+            [db, "vpcSecurityGroupIds", 5432, [taskSg.id, jobSg.id]],
+            [cache, "securityGroupIds", 6379, [taskSg.id]],
         ];
-        for (const [store, key, port] of stores) {
+        for (const [store, key, port, clients] of stores) {
             const sgIds = store.inputs[key] as string[];
             expect(sgIds).toHaveLength(1);
             const rules = graph.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === sgIds[0]);
-            expect(rules.length, store.name).toBeGreaterThan(0);
+            expect(rules.map((r) => r.inputs.referencedSecurityGroupId).sort(), store.name).toEqual([...clients].sort());
             for (const rule of rules) {
-                expect(rule.inputs.referencedSecurityGroupId).toBe(taskSg.id);
                 expect(rule.inputs.fromPort).toBe(port);
                 expect(rule.inputs.toPort).toBe(port);
                 expect(world(rule)).toBe(false);
             }
         }
+        // The job's group accepts nothing.
+        expect(graph.ofType(INGRESS).filter((r) => r.inputs.securityGroupId === jobSg.id)).toEqual([]);
     });
 
     it("never puts the database or the cache in a public subnet", () => {
@@ -186,9 +188,26 @@ describe("prod stack (aws): invariants", () => {
 
     it("exposes the documented outputs", () => {
         expect(Object.keys(run.outputs)).toEqual(
-            expect.arrayContaining(["url", "loadBalancerDnsName", "dashboardUrl", "databaseEndpoint", "cacheEndpoint", "backupBucket", "databasePassword"]),
+            expect.arrayContaining([
+                "url",
+                "loadBalancerDnsName",
+                "dashboardUrl",
+                "databaseEndpoint",
+                "cacheEndpoint",
+                "backupBucket",
+                "databasePassword",
+                "backupRepository",
+                "resticPassword",
+                "backupTaskDefinition",
+                "backupNetworkConfiguration",
+            ]),
         );
         expect(run.outputs.url).toBe("https://app.example.com");
         expect(containsSecret(run.outputs.databaseEndpoint)).toBe(false);
+        expect(containsSecret(run.outputs.resticPassword)).toBe(true);
+        expect(run.outputs.backupRepository).toBe(`s3:s3.us-east-1.amazonaws.com/${run.outputs.backupBucket}/restic`);
+        expect(JSON.parse(run.outputs.backupNetworkConfiguration as string)).toEqual({
+            awsvpcConfiguration: { subnets: expect.any(Array), securityGroups: ["backups-job-sg-id"], assignPublicIp: "DISABLED" },
+        });
     });
 });
