@@ -1,9 +1,11 @@
 /**
- * Debian's nginx running the payload's nginx.conf (renderNginxConf) with every address given
- * through the renderer's options: upstreams on 127.0.0.1, listeners on 127.0.0.1 and ::1 only,
+ * nginx running the payload's nginx.conf (renderNginxConf) with every address given through
+ * the renderer's options: upstreams on 127.0.0.1, listeners on 127.0.0.1 and ::1 only,
  * stub_status on its own loopback port, and pid, temp and log paths in the run directory.
- * Debian ships nginx 1.22: `http2: "listen"` (no `http2 on`) and no `resolver` (no
- * `server … resolve`). The file is checked with `nginx -t` before the server starts.
+ * Two flavours: Debian's nginx 1.22 (`http2: "listen"`, no `resolver`: it has neither `http2 on`
+ * nor `server … resolve`), and the mainline nginx scripts/build-test-nginx provides (≥ 1.27.3,
+ * what the container image runs), with the production form: `http2 on`, a resolver and
+ * `resolve` on every upstream server. The file is checked with `nginx -t` before the server starts.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -26,8 +28,15 @@ export type EdgeTuning = Partial<
 /** The edge settings the Docker payload uses (components/web-tier/docker.ts) that have no renderer default. */
 export const payloadEdgeSettings: EdgeTuning = { staticAssets: { prefix: "/static/" }, denyPaths: ["/metrics"] };
 
+/** The nginx scripts/build-test-nginx installs (a wrapper running sid's binary with its own libraries). */
+export const mainlineNginx = "/opt/slipway-test/nginx/sbin/nginx";
+
+export type NginxFlavour = "debian" | "mainline";
+
 export interface NginxOptions {
     runDir: RunDir;
+    /** @default "debian" */
+    flavour?: NginxFlavour;
     tls: TestCertificates;
     /** The app replicas, `127.0.0.1:port` each. */
     upstreams: string[];
@@ -57,6 +66,9 @@ export async function startNginx(o: NginxOptions): Promise<NginxServer> {
     const [httpPort, httpsPort, statusPort] = await freePorts(3);
     const accessLog = path.join(o.runDir.logDir, "nginx-access.log");
     const errorLog = path.join(o.runDir.logDir, "nginx-error.log");
+    const mainline = o.flavour === "mainline";
+    if (mainline && !fs.existsSync(mainlineNginx)) throw new Error(`${mainlineNginx} is missing: run scripts/install-test-deps (it runs scripts/build-test-nginx)`);
+    const binary = mainline ? mainlineNginx : "nginx";
     const tuned = { ...payloadEdgeSettings, ...o.tuning };
     const conf = renderNginxConf({
         ...tuned,
@@ -67,7 +79,9 @@ export async function startNginx(o: NginxOptions): Promise<NginxServer> {
         tls: { certificate: o.tls.certFile, certificateKey: o.tls.keyFile },
         upstreams: o.upstreams,
         stubStatus: { listen: `127.0.0.1:${statusPort}`, allow: ["127.0.0.1"] },
-        http2: "listen",
+        // Mainline: exactly the container's form. The upstreams are IP literals, so the resolver
+        // (nothing listens on 127.0.0.1:53) is never asked; `resolve` must still be accepted.
+        ...(mainline ? { http2: "on" as const, resolver: ["127.0.0.1"] } : { http2: "listen" as const }),
         user: "www-data",
         pidFile: path.join(dir, "nginx.pid"),
         tempDir,
@@ -79,9 +93,9 @@ export async function startNginx(o: NginxOptions): Promise<NginxServer> {
     fs.writeFileSync(confFile, conf);
     // -e: the log for messages before the config is read (Debian's default is /var/log/nginx).
     const base = ["-c", confFile, "-p", dir, "-e", errorLog];
-    await runOk("nginx", [...base, "-t", "-q"], { timeoutMs: 30_000 });
+    await runOk(binary, [...base, "-t", "-q"], { timeoutMs: 30_000 });
 
-    const server = serverControl(() => startProcess("nginx", "nginx", [...base, "-g", "daemon off;"], { logDir: o.runDir.logDir, env: { PATH: process.env.PATH } }), {
+    const server = serverControl(() => startProcess("nginx", binary, [...base, "-g", "daemon off;"], { logDir: o.runDir.logDir, env: { PATH: process.env.PATH } }), {
         check: async () => (await canConnect(httpsPort, "127.0.0.1")) && (await canConnect(httpsPort, "::1")),
         timeoutMs: 20_000,
         what: `nginx to listen on 127.0.0.1 and ::1 port ${httpsPort}`,

@@ -12,7 +12,7 @@
 import { startApp, type AppReplicas } from "./app";
 import type { EdgeAddress } from "./clients";
 import { startMonitoring, type Monitoring, type MonitoringOptions } from "./monitoring";
-import { startNginx, type EdgeTuning, type NginxServer } from "./nginx";
+import { startNginx, type EdgeTuning, type NginxFlavour, type NginxServer } from "./nginx";
 import { startPostgres, type PostgresCluster } from "./postgres";
 import { stopAll } from "./processes";
 import { startRedis, type RedisServer } from "./redis";
@@ -28,6 +28,8 @@ export interface PayloadOptions {
     serverName?: string;
     /** nginx behaviour through the renderer's options: rate limits, exempt CIDRs, upstream retries… */
     edge?: EdgeTuning;
+    /** Which nginx runs the edge (see harness/nginx.ts). @default "debian" */
+    nginx?: NginxFlavour;
     /** Start Prometheus, Alertmanager and the exporters; an object tunes their intervals and alert `for`s. @default false */
     monitoring?: boolean | Pick<MonitoringOptions, "scrapeIntervalSeconds" | "evaluationIntervalSeconds" | "alertForOverrides">;
 }
@@ -60,7 +62,7 @@ export async function startPayload(o: PayloadOptions = {}): Promise<Payload> {
         const redis = await timed("redis", () => startRedis({ runDir }));
         const app = await timed("app", () => startApp({ runDir, replicas: o.replicas ?? 2, databaseUrl: postgres.app.url, redisUrl: redis.url }));
         const tls = await timed("tls", () => makeTestCertificates(runDir, o.serverName ?? "app.slipway.test"));
-        const nginx = await timed("nginx", () => startNginx({ runDir, tls, upstreams: app.addresses, tuning: o.edge }));
+        const nginx = await timed("nginx", () => startNginx({ runDir, tls, upstreams: app.addresses, tuning: o.edge, flavour: o.nginx }));
         const edge: EdgeAddress = { serverName: tls.serverName, httpPort: nginx.httpPort, httpsPort: nginx.httpsPort, ca: tls.ca };
         const monitoringOptions = typeof o.monitoring === "object" ? o.monitoring : {};
         const monitoring = o.monitoring
