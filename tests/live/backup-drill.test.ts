@@ -11,7 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
     backupMetricFiles,
     backupMetrics,
@@ -25,9 +25,9 @@ import { drillRowCounts, drillSeedSql } from "./harness/drill-rows";
 import { databaseFingerprint, type DatabaseFingerprint } from "./harness/fingerprint";
 import { startNodeExporter, type NodeExporter } from "./harness/node-exporter";
 import { startPostgres, type PostgresCluster } from "./harness/postgres";
-import { stopAll } from "./harness/processes";
 import { resticBinary, resticRepository, type ResticRepository, type Snapshot } from "./harness/restic";
-import { createRunDir, type RunDir } from "./harness/rundir";
+import type { RunDir } from "./harness/rundir";
+import { useRunDir } from "./harness/lifecycle";
 import { systemUser, type SystemUser } from "./harness/users";
 
 /** The snapshot host and tag the job records (on vps/local the host is the stack name). */
@@ -35,6 +35,7 @@ const SNAPSHOT_HOST = "drill";
 const TAG = "slipway";
 const RESULTS_FILE = path.resolve(__dirname, "../../bench/results/backup-drill.json");
 
+const currentRunDir = useRunDir("backup-drill");
 let runDir: RunDir;
 let pg: PostgresCluster;
 let jobUser: SystemUser;
@@ -63,7 +64,7 @@ function jobOwnedFile(file: string, text: string): string {
 
 beforeAll(async () => {
     resticBinary(); // fails first, with the install hint, when restic is missing
-    runDir = createRunDir("backup-drill");
+    runDir = currentRunDir();
     jobUser = systemUser("backup");
     jobDir = jobOwnedDir(path.join(runDir.path, "job"), 0o755);
     // Created by the script itself (umask 022) so that node-exporter, another user, can read it.
@@ -75,13 +76,6 @@ beforeAll(async () => {
         user: jobUser,
     });
     pg = await startPostgres({ runDir });
-});
-afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") runDir.markFailed();
-});
-afterAll(async () => {
-    await stopAll();
-    runDir?.remove();
 });
 
 /** Renders a script into the run directory (root's, world-readable: like the host's read-only mount). */

@@ -5,11 +5,11 @@
  */
 import { createRequire } from "node:module";
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { run, type RunResult } from "./harness/commands";
 import { startPostgres, type PostgresCluster } from "./harness/postgres";
-import { stopAll } from "./harness/processes";
-import { createRunDir, type RunDir } from "./harness/rundir";
+import type { RunDir } from "./harness/rundir";
+import { useRunDir } from "./harness/lifecycle";
 
 const appDir = path.resolve(__dirname, "..", "..", "app");
 const appRequire = createRequire(path.join(appDir, "package.json"));
@@ -35,19 +35,13 @@ const { silentLogger } = appRequire("./src/log.js") as { silentLogger: Logger };
 // pg is the app's dependency (app/node_modules), as in the image.
 const pg = appRequire("pg") as { Client: new (o: { connectionString: string }) => PgClient };
 
+const currentRunDir = useRunDir("migrations");
 let runDir: RunDir;
 let cluster: PostgresCluster;
 
 beforeAll(async () => {
-    runDir = createRunDir("migrations");
+    runDir = currentRunDir();
     cluster = await startPostgres({ runDir });
-});
-afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") runDir.markFailed();
-});
-afterAll(async () => {
-    await stopAll();
-    runDir?.remove();
 });
 
 /** A fresh database owned by the app role, and its URL. */

@@ -3,25 +3,19 @@
  * with its password over TCP on 127.0.0.1 only, surviving a restart with its data.
  */
 import * as path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "./harness/commands";
 import { startPostgres, type PostgresCluster } from "./harness/postgres";
-import { stopAll } from "./harness/processes";
-import { createRunDir, type RunDir } from "./harness/rundir";
+import type { RunDir } from "./harness/rundir";
+import { useRunDir } from "./harness/lifecycle";
 
+const currentRunDir = useRunDir("pg-harness");
 let runDir: RunDir;
 let pg: PostgresCluster;
 
 beforeAll(async () => {
-    runDir = createRunDir("pg-harness");
+    runDir = currentRunDir();
     pg = await startPostgres({ runDir });
-});
-afterEach((ctx) => {
-    if (ctx.task.result?.state === "fail") runDir.markFailed();
-});
-afterAll(async () => {
-    await stopAll();
-    runDir?.remove();
 });
 
 const appPsql = (sql: string, password = pg.app.password) =>

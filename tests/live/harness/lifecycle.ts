@@ -8,6 +8,31 @@
  */
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startPayload, stopPayload, type Payload, type PayloadOptions } from "./payload";
+import { stopAll } from "./processes";
+import { createRunDir, type RunDir } from "./rundir";
+
+/**
+ * The same lifecycle for a file that starts its own servers rather than the whole payload: a
+ * run directory created in beforeAll (call this before the file's own beforeAll), kept when a
+ * test failed, and every started process stopped in afterAll.
+ */
+export function useRunDir(label: string): () => RunDir {
+    let runDir: RunDir | undefined;
+    beforeAll(() => {
+        runDir = createRunDir(label);
+    });
+    afterEach((ctx) => {
+        if (ctx.task.result?.state === "fail") runDir?.markFailed();
+    });
+    afterAll(async () => {
+        await stopAll();
+        runDir?.remove();
+    });
+    return () => {
+        if (!runDir) throw new Error(`The run directory for "${label}" does not exist yet (call it inside a hook or test).`);
+        return runDir;
+    };
+}
 
 export function usePayload(o: PayloadOptions): () => Payload {
     let payload: Payload | undefined;
