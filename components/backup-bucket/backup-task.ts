@@ -9,6 +9,7 @@
  * `backup` (what the schedule runs), `restore TARGET_DATABASE [SNAPSHOT]` and `snapshots`
  * (what an operator runs with `aws ecs run-task … --overrides`).
  */
+import { containerVariables } from "../web-tier/container-definition";
 import { shellQuote } from "../shared/host-files";
 import { backupImage } from "./image";
 
@@ -60,8 +61,6 @@ export interface BackupTaskInput {
     region: string;
 }
 
-const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
 /** The task's container definitions (one container). */
 export function buildBackupContainerDefinitions(t: BackupTaskInput): Record<string, unknown>[] {
     const cache = backupImage.cacheDir;
@@ -74,14 +73,7 @@ export function buildBackupContainerDefinitions(t: BackupTaskInput): Record<stri
         TMPDIR: `${cache}/tmp`,
         TZ: "UTC",
     };
-    const environment = Object.entries(plain)
-        .map(([name, value]) => ({ name, value }))
-        .sort(byName);
-    const secrets = Object.entries(t.secretRefs)
-        .map(([name, valueFrom]) => ({ name, valueFrom }))
-        .sort(byName);
-    const leaked = environment.find((e) => e.name in t.secretRefs);
-    if (leaked) throw new Error(`${leaked.name} is both a plain variable and a secret`);
+    const { environment, secrets } = containerVariables(plain, t.secretRefs);
     return [
         {
             name: backupContainerName,

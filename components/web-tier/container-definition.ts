@@ -29,6 +29,26 @@ export interface ContainerDefinitionInput {
 const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
+ * A container definition's `environment` and `secrets`, each sorted by name (a stable JSON, so
+ * an unchanged task definition is no diff); a name in both is refused: the secret would be
+ * shadowed, or the plain value would leak it.
+ */
+export function containerVariables(
+    plain: Record<string, string>,
+    secretRefs: Record<string, string>,
+): { environment: Array<{ name: string; value: string }>; secrets: Array<{ name: string; valueFrom: string }> } {
+    const environment = Object.entries(plain)
+        .map(([name, value]) => ({ name, value }))
+        .sort(byName);
+    const secrets = Object.entries(secretRefs)
+        .map(([name, valueFrom]) => ({ name, valueFrom }))
+        .sort(byName);
+    const leaked = environment.find((e) => e.name in secretRefs);
+    if (leaked) throw new Error(`${leaked.name} is both a plain variable and a secret`);
+    return { environment, secrets };
+}
+
+/**
  * The shell command of the container health check. The URL is single-quoted (the health path
  * is restricted to URL characters, no quotes), and either curl or wget will do, so both
  * Debian-based and Alpine/busybox images work; distroless images have neither, hence the opt-out.
@@ -41,14 +61,7 @@ export function healthCheckCommand(port: number, healthPath: string): string[] {
 
 /** The container definition (one element of the task definition's `containerDefinitions`). */
 export function buildContainerDefinition(c: ContainerDefinitionInput): Record<string, unknown> {
-    const environment = Object.entries({ ...c.env, PORT: String(c.port) })
-        .map(([name, value]) => ({ name, value }))
-        .sort(byName);
-    const secrets = Object.entries(c.secretRefs)
-        .map(([name, valueFrom]) => ({ name, valueFrom }))
-        .sort(byName);
-    const leaked = environment.find((e) => e.name in c.secretRefs);
-    if (leaked) throw new Error(`${leaked.name} is both a plain variable and a secret`);
+    const { environment, secrets } = containerVariables({ ...c.env, PORT: String(c.port) }, c.secretRefs);
     return {
         name: appContainerName,
         image: c.image,
