@@ -10,6 +10,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { renderNginxConf, type NginxConfOptions } from "../../../components/web-tier/nginx-conf";
+import { TEST_NGINX } from "../../tools/helpers/tools";
 import { runOk } from "./commands";
 import { freePorts } from "./ports";
 import { canConnect, startProcess } from "./processes";
@@ -28,8 +29,8 @@ export type EdgeTuning = Partial<
 /** The edge settings the Docker payload uses (components/web-tier/docker.ts) that have no renderer default. */
 export const payloadEdgeSettings: EdgeTuning = { staticAssets: { prefix: "/static/" }, denyPaths: ["/metrics"] };
 
-/** The nginx scripts/build-test-nginx installs (a wrapper running sid's binary with its own libraries). */
-export const mainlineNginx = "/opt/slipway-test/nginx/sbin/nginx";
+/** The nginx scripts/build-test-nginx installs (tier 3's nginx -t runs the same binary). */
+export const mainlineNginx = TEST_NGINX;
 
 export type NginxFlavour = "debian" | "mainline";
 
