@@ -8,19 +8,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { nginxConfDefaults } from "../../components/web-tier/nginx-conf";
-import { edgeRequest } from "./harness/clients";
-import { run, runOk } from "./harness/commands";
+import { edgeCurl, edgeRequest } from "./harness/clients";
+import { run } from "./harness/commands";
 import { usePayload } from "./harness/lifecycle";
 import { mainlineNginx } from "./harness/nginx";
 import { tlsHandshake } from "./harness/openssl";
 
 const payload = usePayload({ label: "edge-mainline", nginx: "mainline" });
 
-/** curl over HTTPS to the edge: the server name resolves to 127.0.0.1 only, only the test CA is trusted. */
-const curl = (...args: string[]): Promise<string> => {
-    const { edge, tls } = payload();
-    return runOk("curl", ["-sS", "--max-time", "10", "--proto", "=https", "--resolve", `${edge.serverName}:${edge.httpsPort}:127.0.0.1`, "--cacert", tls.caFile, ...args]);
-};
+const curl = (...args: string[]): Promise<string> => edgeCurl(payload().edge, payload().tls.caFile, args);
 const url = (pathname: string): string => `https://${payload().edge.serverName}:${payload().edge.httpsPort}${pathname}`;
 
 describe("the production form of nginx.conf on mainline nginx", () => {

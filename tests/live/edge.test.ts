@@ -6,8 +6,7 @@
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { nginxConfDefaults } from "../../components/web-tier/nginx-conf";
-import { edgeRequest, type EdgeResponse } from "./harness/clients";
-import { runOk } from "./harness/commands";
+import { edgeCurl, edgeRequest, type EdgeResponse } from "./harness/clients";
 import { usePayload } from "./harness/lifecycle";
 import { tlsHandshake } from "./harness/openssl";
 import { runTestssl } from "./harness/testssl";
@@ -28,17 +27,7 @@ const expectedSecurityHeaders = {
 const securityHeaders = (r: EdgeResponse): Record<string, unknown> =>
     Object.fromEntries(Object.keys(expectedSecurityHeaders).map((h) => [h, r.headers[h]]));
 
-/** curl through the edge: the server name resolves to 127.0.0.1 only, and only the test CA is trusted. */
-const curl = (...args: string[]): Promise<string> => {
-    const { edge, tls } = payload();
-    return runOk("curl", [
-        "-sS", "--max-time", "10", "--proto", "=http,https",
-        "--resolve", `${edge.serverName}:${edge.httpPort}:127.0.0.1`,
-        "--resolve", `${edge.serverName}:${edge.httpsPort}:127.0.0.1`,
-        "--cacert", tls.caFile,
-        ...args,
-    ]);
-};
+const curl = (...args: string[]): Promise<string> => edgeCurl(payload().edge, payload().tls.caFile, args);
 
 describe("HTTP and the app behind the edge", () => {
     it("answers http:// with 301 to https:// on the same host, keeping path and query", async () => {

@@ -6,6 +6,7 @@
  */
 import * as http from "node:http";
 import * as https from "node:https";
+import { runOk } from "./commands";
 
 /**
  * A client's loopback address: `::1`, or any 127.0.0.0/8 address (Linux answers for the whole
@@ -71,3 +72,13 @@ export function edgeRequest(edge: EdgeAddress, pathname: string, o: EdgeRequestO
 
 /** The edge's HTTPS base URL as a browser would use it. */
 export const edgeUrl = (edge: EdgeAddress, pathname = "/"): string => `https://${edge.serverName}:${edge.httpsPort}${pathname}`;
+
+/** curl to the edge: its server name resolves to 127.0.0.1 only, only the test CA (`caFile`) is trusted. */
+export const edgeCurl = (edge: EdgeAddress, caFile: string, args: string[]): Promise<string> =>
+    runOk("curl", [
+        "-sS", "--max-time", "10", "--proto", "=http,https",
+        "--resolve", `${edge.serverName}:${edge.httpPort}:127.0.0.1`,
+        "--resolve", `${edge.serverName}:${edge.httpsPort}:127.0.0.1`,
+        "--cacert", caFile,
+        ...args,
+    ]);
