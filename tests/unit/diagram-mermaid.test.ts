@@ -6,7 +6,7 @@ import { type ParsedFlowchart, parseFlowchart } from "../helpers/mermaid-subset"
 /**
  * The diagrams through Mermaid's own flowchart parser (mermaid + jsdom for the DOM its
  * sanitizer needs; happy-dom is not enough: its DOMPurify path drops the text before a <br/>;
- * jsdom 31 needs Node 22, jsdom 29 runs on Node 20). Checked with mermaid 11.17.2 and 12.3.0.
+ * jsdom 31 needs Node 22, jsdom 29 runs on Node 20). Checked with mermaid 11.17.2 and 12.3.0; pinned to 11 (12 declares Node >= 22.12).
  * Proves that what the strict reader accepts, Mermaid reads the same way: the same nodes with
  * the same text, the same edges, the same subgraph membership.
  */
