@@ -77,7 +77,7 @@ export function certbotDeployHook(certsDir: string): string {
 export interface CertbotIssueOptions {
     /** The hostname to certify (one name: the web tier's `domain`). */
     domain: string;
-    /** Account email for expiry notices. */
+    /** The ACME account's contact. Let's Encrypt no longer emails expiry notices (since June 2025): the TlsCertificateExpiringSoon alert watches renewal. */
     email: string;
     /** Use the staging directory (untrusted certificates, high rate limits). */
     staging: boolean;

@@ -183,7 +183,7 @@ export function normalizeDockerWebTierArgs(args: DockerWebTierArgs): NormalizedD
     let tlsArgs: NormalizedDockerWebTierArgs["tls"];
     if (t?.mode === "self-signed") tlsArgs = { mode: "self-signed" };
     else if (t?.mode === "letsencrypt") {
-        if (!emailRe.test(t.email ?? "")) throw new Error(`WebTier tls.email "${t.email}" is not an email address: Let's Encrypt sends expiry notices to it, e.g. ops@example.com.`);
+        if (!emailRe.test(t.email ?? "")) throw new Error(`WebTier tls.email "${t.email}" is not an email address: it is the Let's Encrypt account contact (Let's Encrypt no longer emails expiry notices since June 2025; the TlsCertificateExpiringSoon alert watches renewal), e.g. ops@example.com.`);
         tlsArgs = { mode: "letsencrypt", email: t.email, staging: t.staging ?? true };
     } else {
         throw new Error(`WebTier tls.mode is ${JSON.stringify((t as { mode?: unknown } | undefined)?.mode)}, but it must be "self-signed" or "letsencrypt".`);
