@@ -150,7 +150,8 @@ export const dockerWebTierDefaults = {
     hstsPreload: false,
     /** nginx with 1000 connections and 10m bodies buffering to tmpfs stays well under this. */
     edgeMemoryMiB: 256,
-    certbotMemoryMiB: 256,
+    /** certbot sleeps between `renew` runs, which peak well under 100 MiB (Python, acme, cryptography). */
+    certbotMemoryMiB: 128,
 } as const;
 
 /** Where things are inside the edge and certbot containers (the renderer takes them as options). */
