@@ -242,8 +242,16 @@ function resolveHost(index: GraphIndex, c: RecordedResource, hostname: string): 
 
 const imageOf = (index: GraphIndex, c: RecordedResource): string => {
     const built = index.refsOfType(c, T.image, "image")[0];
-    return (built && text(built, "imageName")) ?? text(c, "image") ?? "?";
+    return shortImage((built && text(built, "imageName")) ?? text(c, "image") ?? "?");
 };
+
+/**
+ * A label for an image reference: `repo:tag@sha256:…` (components/shared/images.ts pins every image
+ * that way) shows as `repo:tag`, since the tag names the version and 64 hex digits say nothing to a
+ * reader; a reference pinned by digest alone keeps the digest, cut to 12 digits.
+ */
+export const shortImage = (ref: string): string =>
+    /^[^@]+:[^/@]+@sha256:[0-9a-f]{64}$/.test(ref) ? ref.replace(/@sha256:[0-9a-f]{64}$/, "") : ref.replace(/@sha256:([0-9a-f]{12})[0-9a-f]{52}$/, "@sha256:$1…");
 
 // ---- what configures a container ---------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { resourceValidationArgs } from "../../offline/policy-args";
-import { images } from "../../components/shared/images";
+import { images, imagesWithoutDigest } from "../../components/shared/images";
 import { dockerRules } from "../../policy/rules/docker";
 import { imagePinned } from "../../policy/rules/docker/image-pinned";
 import { imagePinnedDigest } from "../../policy/rules/docker/image-pinned-digest";
@@ -153,9 +153,23 @@ describe("restart-policy", () => {
 
 describe("image-pinned and image-pinned-digest", () => {
     it("accept a version tag (mandatory rule) and want a digest (advisory rule)", async () => {
-        expect(await run(imagePinned, { image: images.postgres })).toEqual([]);
-        const [v] = await check(imagePinnedDigest, [{ type: CONTAINER, props: container({ image: images.postgres }) }]);
-        expect(v).toMatchObject({ level: "advisory", message: expect.stringMatching(/image "postgres:16\.6-alpine" has no digest/) });
+        expect(await run(imagePinned, { image: "postgres:16.15-alpine" })).toEqual([]);
+        const [v] = await check(imagePinnedDigest, [{ type: CONTAINER, props: container({ image: "postgres:16.15-alpine" }) }]);
+        expect(v).toMatchObject({ level: "advisory", message: expect.stringMatching(/image "postgres:16\.15-alpine" has no digest/) });
+    });
+
+    it("pass every image components/shared/images.ts pins by tag and digest, and keep flagging the digest-less ones", async () => {
+        const pinned = Object.entries(images).filter(([k]) => !(k in imagesWithoutDigest));
+        expect(pinned.length).toBeGreaterThan(0);
+        for (const [, image] of pinned) {
+            expect(await run(imagePinned, { image }), image).toEqual([]);
+            expect(await run(imagePinnedDigest, { image }), image).toEqual([]);
+        }
+        // Pinned by tag only (no digest found offline): mandatory rule satisfied, advisory still reports it.
+        for (const key of Object.keys(imagesWithoutDigest) as (keyof typeof images)[]) {
+            expect(await run(imagePinned, { image: images[key] }), images[key]).toEqual([]);
+            expect(await run(imagePinnedDigest, { image: images[key] }), images[key]).toEqual([expect.stringMatching(/has no digest/)]);
+        }
     });
 
     it("accept digests and local image ids in both", async () => {
@@ -184,6 +198,7 @@ describe("image-pinned and image-pinned-digest", () => {
         expect(parseImageRef("docker.io/library/nginx:1.27")).toEqual({ repository: "nginx", tag: "1.27", digest: undefined, isId: false });
         expect(parseImageRef("quay.io/prometheuscommunity/postgres-exporter:v0.16.0").repository).toBe("quay.io/prometheuscommunity/postgres-exporter");
         expect(parseImageRef(DIGEST).isId).toBe(true);
+        expect(parseImageRef(`postgres:16.15-alpine@${DIGEST}`)).toEqual({ repository: "postgres", tag: "16.15-alpine", digest: DIGEST, isId: false });
     });
 });
 

@@ -57,7 +57,8 @@ describe("DockerCache container", () => {
     it("has a fixed name, the pinned image, deletes before replacing and is protected by default", async () => {
         const { container, password } = await build();
         expect(container.inputs.name).toBe("test-redis");
-        expect(container.inputs.image).toBe("redis:7.4.1-alpine");
+        // The pin from components/shared/images.ts: the 7.4 line, by tag and digest.
+        expect(container.inputs.image).toMatch(/^redis:7\.4\.\d+-alpine@sha256:[0-9a-f]{64}$/);
         expect(container.deleteBeforeReplace).toBe(true);
         expect(container.protect).toBe(true);
         // The password lives only in redis.conf: a new one is rewritten and applied, nothing to protect.

@@ -61,7 +61,7 @@ describe("normalizeDockerDatabaseArgs", () => {
         const host = testDockerHost();
         expect(() => normalizeDockerDatabaseArgs("orders", { host: undefined as never })).toThrow(/host is required for the orders Postgres database/);
         expect(() => normalizeDockerDatabaseArgs("orders", { host: { ...host, networks: undefined } })).toThrow(/host.networks is required.*DockerNetwork/);
-        expect(() => normalizeDockerDatabaseArgs("orders", { host, engineVersion: "17" })).toThrow(/engineVersion "17".*pinned postgres:16\.6-alpine.*use "16"/);
+        expect(() => normalizeDockerDatabaseArgs("orders", { host, engineVersion: "17" })).toThrow(/engineVersion "17".*pinned postgres:16\.\d+-alpine@sha256:[0-9a-f]{64}.*use "16"/);
         expect(() => normalizeDockerDatabaseArgs("orders", { host: { ...host, memoryMiB: 512 } })).toThrow(/memoryMiB is 128 .*quarter of the host's 512 MiB.*at least 256/);
         expect(() => normalizeDockerDatabaseArgs("orders", { host, memoryMiB: 100 })).toThrow(/memoryMiB is 100 for the orders/);
         expect(() => normalizeDockerDatabaseArgs("orders", { host, username: "pg_admin" })).toThrow(/username "pg_admin"/);
@@ -74,7 +74,8 @@ describe("DockerDatabase container", () => {
     it("has a fixed name, the pinned image, deletes before replacing and is protected by default", async () => {
         const { container, password } = await build();
         expect(container.inputs.name).toBe("test-postgres");
-        expect(container.inputs.image).toBe("postgres:16.6-alpine");
+        // The pin from components/shared/images.ts: major 16 (the data directory's), by tag and digest.
+        expect(container.inputs.image).toMatch(/^postgres:16\.\d+-alpine@sha256:[0-9a-f]{64}$/);
         expect(container.deleteBeforeReplace).toBe(true);
         expect(container.protect).toBe(true);
         expect(password.protect).toBe(true);
