@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { postgresImageMajor } from "../../components/backup-bucket/aws-job";
@@ -116,5 +116,23 @@ describe("renovate.json", () => {
     it("never proposes a PostgreSQL major (the data directory opens only with its own major)", () => {
         const rule = config.packageRules.find((r) => r.matchPackageNames?.includes("postgres") && r.matchUpdateTypes?.includes("major") && r.enabled === false);
         expect(rule).toBeDefined();
+    });
+});
+
+describe(".github/workflows", () => {
+    it("pin every third-party action by commit SHA with its version in a comment (Renovate's github-actions manager keeps both)", () => {
+        const dir = join(root, ".github/workflows");
+        const files = readdirSync(dir).filter((f) => /\.ya?ml$/.test(f));
+        expect(files.length).toBeGreaterThan(0);
+        let actions = 0;
+        for (const file of files) {
+            for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
+                const uses = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line);
+                if (!uses || uses[1].startsWith("./")) continue;
+                actions++;
+                expect(`${uses[1]}${uses[2]}`, `${file}: ${line.trim()}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+            }
+        }
+        expect(actions).toBeGreaterThan(0);
     });
 });
