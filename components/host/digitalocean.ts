@@ -348,10 +348,17 @@ export class DropletHost extends SlipwayComponent {
         this.sshCommand = pulumi
             .all([reservedIp.ipAddress, this.knownHostsLine])
             .apply(([ip, line]) => sshCommandLine(ip, { knownHostsLine: line, identityFile: a.sshIdentityFile }));
-        // This command provider's connection has no host-key option: it does not verify the host
-        // key (golang.org/x/crypto/ssh InsecureIgnoreHostKey). What it sends is the gate script and
-        // rendered files; the Docker provider, which drives everything else, does pin the key.
-        this.connection = { host: reservedIp.ipAddress, port: 22, user: deployUser, privateKey: this.deployPrivateKey };
+        // The pinned host key, verified on every connection (golang.org/x/crypto/ssh FixedHostKey,
+        // @pulumi/command ≥ 1.1): the database password, the TLS key, redis.conf and the alert
+        // URLs cross this connection, so it must never talk to a machine that is not our droplet.
+        // Without `hostKey` the provider would accept any host key (InsecureIgnoreHostKey).
+        this.connection = {
+            host: reservedIp.ipAddress,
+            port: 22,
+            user: deployUser,
+            privateKey: this.deployPrivateKey,
+            hostKey: hostKey.publicKeyOpenssh.apply((k) => k.trim()),
+        };
 
         const settledFirst: pulumi.Resource[] = [ipAssignment, volumeAttachment, firewall];
         // Re-run both waits whenever the machine behind the (unchanged) address changes.

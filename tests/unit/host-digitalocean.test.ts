@@ -102,7 +102,14 @@ describe("DropletHost", () => {
             port: 22,
             host: (await resolve(host.ipv4Address)).value,
             privateKey: (await resolve(host.deployPrivateKey)).value,
+            hostKey: expect.stringMatching(/^ssh-ed25519 \S+$/),
+            // @pulumi/command 1.x's SDK defaults.
+            dialErrorLimit: 10,
+            perDialTimeout: 15,
         });
+        // The pinned host key is the one cloud-init installs and known_hosts trusts: secrets are
+        // sent only over a connection that verified it.
+        expect(String((await resolve(host.knownHostsLine)).value).endsWith(` ${String(conn.hostKey)}`)).toBe(true);
         expect(conn.host).toMatch(/^203\.0\.113\.\d+$/);
         expect(conn.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
         // A rebuilt droplet behind the same IP re-runs both waits.

@@ -7,6 +7,7 @@ import { doSpacesPrivate } from "./do-spaces-private";
 import { doSpacesRetention } from "./do-spaces-retention";
 import { doSpacesVersioningRetention } from "./do-spaces-versioning-retention";
 import { doUserdataNoSecrets } from "./do-userdata-no-secrets";
+import { remoteCommandHostKey } from "./remote-command-host-key";
 
 /**
  * DigitalOcean rules. A POLICIES row with two levels (M/A) is two rules: the row's name for the
@@ -21,4 +22,5 @@ export const digitaloceanRules: SlipwayRule[] = [
     doSpacesPrivate,
     doSpacesVersioningRetention,
     doSpacesRetention,
+    remoteCommandHostKey,
 ];
