@@ -181,6 +181,10 @@ export const databaseSchema = obj({
     readReplica: doc(bool(), { description: "aws: add a read replica in another zone.", default: "false" }),
     performanceInsights: doc(bool(), { description: "aws: Performance Insights. Docker: loads pg_stat_statements.", default: "true" }),
     slowQueryMs: doc(intIn(-1, 3_600_000), { description: "Log statements slower than this many milliseconds (log_min_duration_statement); -1 turns it off.", default: "500" }),
+    memoryMiB: doc(intIn(256, 262_144), {
+        description: "Docker targets: the PostgreSQL container's memory limit in MiB; shared_buffers, effective_cache_size and work_mem are derived from it. Counted in the host memory budget.",
+        default: "a quarter of the host's memory",
+    }),
 }).partial();
 
 export const cacheSchema = obj({
@@ -196,6 +200,10 @@ export const cacheSchema = obj({
     replicas: doc(intIn(0, 5), { description: "aws: read replicas beside the primary (at least 1 while multiAz is true).", default: "1" }),
     multiAz: doc(bool(), { description: "aws: automatic failover to a replica in another zone.", default: "true" }),
     snapshotRetentionDays: doc(intIn(0, 35), { description: "Days of cache snapshots to keep (aws); on Docker 0 turns RDB snapshots off.", default: "7" }),
+    memoryMiB: doc(intIn(64, 262_144), {
+        description: "Docker targets: the Redis container's memory limit in MiB; maxmemory is three quarters of it. Counted in the host memory budget.",
+        default: "a sixteenth of the host's memory, at least 64",
+    }),
 }).partial();
 
 export const monitoringSchema = obj({
@@ -217,9 +225,22 @@ export const monitoringSchema = obj({
         description: "Docker targets: the SMTP login; its password is smtpPassword.",
         default: "no authentication",
     }),
+    slackChannel: doc(pattern(/^#[a-z0-9][a-z0-9._-]{0,79}$/, "a Slack channel such as #ops-alerts", 81), {
+        description: "vps: the Slack channel DigitalOcean's off-host uptime alert posts to through alertSlackWebhookUrl (DigitalOcean needs the channel); Alertmanager posts to the webhook's own channel.",
+        default: "none: the uptime alert goes to alarmEmails only",
+    }),
+    silent: doc(bool(), {
+        description:
+            "Docker targets: true deploys with no alert receiver (alerts only in Alertmanager's UI). Without a receiver (alertSlackWebhookUrl, alertWebhookUrl, or alarmEmails with smtpSmarthost) the stack is refused unless this is true. Not allowed on vps: a droplet nobody hears about is down unnoticed.",
+        default: "false",
+    }),
 }).partial();
 
 export const backupsSchema = obj({
+    memoryMiB: doc(intIn(128, 65_536), {
+        description: "Docker targets: the backup container's memory limit in MiB (pg_dump and restic). Counted in the host memory budget.",
+        default: "256",
+    }),
     retentionDays: doc(intIn(1, 3650), {
         description: "Days backups are kept: it sets the monthly restic snapshots the nightly job keeps (7 daily and 4 weekly besides), on every target.",
         default: "90",
@@ -238,7 +259,7 @@ const sshPublicKey = () =>
 export const vpsSchema = obj({
     region: doc(pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1", 8), { description: "The droplet's (and the backup bucket's) DigitalOcean region.", default: "nyc3" }),
     size: doc(pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet size slug such as s-2vcpu-4gb", 64), {
-        description: "The droplet size; its memory is shared out between the app replicas, PostgreSQL, Redis and monitoring.",
+        description: "The droplet size; its memory is shared out between the app replicas, PostgreSQL, Redis and monitoring, and the plan refuses a payload that does not fit in it (all limits, the roll surge and an OS reserve).",
         default: "s-2vcpu-4gb",
     }),
     image: doc(pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet image slug such as ubuntu-24-04-x64", 64), {
@@ -263,7 +284,7 @@ export const vpsSchema = obj({
         description: "Let's Encrypt issuer: staging (untrusted certificates, no rate limits) or production.",
         default: "production when environment is production, else staging",
     }),
-    acmeEmail: doc(email(), { description: "Let's Encrypt's contact for expiry notices.", requiredWhen: "target is vps" }),
+    acmeEmail: doc(email(), { description: "The Let's Encrypt account's contact address. Let's Encrypt no longer emails expiry notices (since June 2025): the TlsCertificateExpiringSoon alert (14 days before expiry) is what watches renewal.", requiredWhen: "target is vps" }),
 }).partial();
 
 export const localSchema = obj({
@@ -272,6 +293,11 @@ export const localSchema = obj({
     dataDir: doc(pattern(/^(\/|~\/)[\w./-]*$/, "an absolute directory such as /home/me/.slipway/local (or ~/…)", 1024), {
         description: "Where the local stack keeps its data, configs and backup repository.",
         default: "~/.slipway/<stack>",
+    }),
+    memoryMiB: doc(intIn(1024, 1_048_576), {
+        description:
+            "The memory the local payload is planned for, in MiB: PostgreSQL and Redis are sized from it and every container's limit, the roll surge and an OS reserve must fit in it (a fixed figure, not this machine's, so a plan is the same everywhere).",
+        default: "4096",
     }),
 }).partial();
 
@@ -335,9 +361,19 @@ export const stackConfigSchema = obj({
     backups: doc(backupsSchema, { description: "The backup bucket (S3 on aws, Spaces on vps, a local restic repository on local)." }),
     vps: doc(vpsSchema, { description: "vps: the DigitalOcean droplet." }),
     local: doc(localSchema, { description: "local: ports and data directory on this machine." }),
-    alertWebhookUrl: doc(pattern(/^https:\/\/\S+$/, "an https:// URL (Slack or any webhook receiver)", 2048), {
-        description: "Docker targets: the webhook Alertmanager posts alerts to (Slack or any receiver).",
+    alertSlackWebhookUrl: doc(pattern(/^https:\/\/hooks\.slack\.com\/\S+$/, "a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/…", 2048), {
+        description:
+            "Docker targets: a Slack incoming webhook; Alertmanager posts alerts there with its Slack integration (slack_configs, URL read from a 0600 file). On vps DigitalOcean's uptime alert posts there too, to monitoring.slackChannel. A secret.",
+        default: "no Slack",
+    }),
+    alertWebhookUrl: doc(pattern(/^https:\/\/(?!hooks\.slack\.com\/)\S+$/, "an https:// URL of a receiver of Alertmanager's webhook JSON (for Slack use alertSlackWebhookUrl: Slack rejects that JSON)", 2048), {
+        description: "Docker targets: a generic webhook Alertmanager posts every alert to as its webhook JSON (not Slack: use alertSlackWebhookUrl). A secret.",
         default: "no webhook",
+    }),
+    alertDeadMansSwitchUrl: doc(pattern(/^https:\/\/\S+$/, "an https:// URL of a dead man's switch such as https://hc-ping.com/<uuid>", 2048), {
+        description:
+            "Docker targets: a dead man's switch (healthchecks.io style). Alertmanager sends the always-firing Watchdog alert there every minute and nowhere else; the service alerts you when the pings stop (host, Prometheus or Alertmanager down). A secret.",
+        default: "none: Watchdog goes nowhere",
     }),
     smtpPassword: doc(z.string({ error: "a string" }).min(1, { error: "a non-empty string" }), {
         description: "Docker targets: the password of monitoring.smtpUsername at monitoring.smtpSmarthost.",
@@ -355,7 +391,7 @@ export const stackConfigSchema = obj({
 export type RawStackConfig = z.infer<typeof stackConfigSchema>;
 
 /** Keys whose value must be set with `pulumi config set --secret` (never plain text). */
-export const secretKeys = ["appSecrets", "alertWebhookUrl", "smtpPassword"] as const;
+export const secretKeys = ["appSecrets", "alertSlackWebhookUrl", "alertWebhookUrl", "alertDeadMansSwitchUrl", "smtpPassword"] as const;
 
 /** Plain `app.env` names that look like credentials: they belong in `appSecrets`. */
 export const secretLookingEnvName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/;

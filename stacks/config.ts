@@ -1,4 +1,5 @@
 import { cidrContains, cidrsOverlap, isValidCidr, planSubnetCidrs } from "../components/network/subnet-plan";
+import { SECRET_PLACEHOLDER } from "../offline/stack-config";
 import { ConfigError, configLine, formatIssues, keyName } from "./config-errors";
 import {
     type Environment,
@@ -36,7 +37,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
         throw new ConfigError(configLine(ctx.stackFile, path, value, expected));
     };
 
-    const parsed = stackConfigSchema.safeParse(raw, { reportInput: true });
+    const parsed = stackConfigSchema.safeParse(withOfflineStandIns(raw, ctx.secretKeys), { reportInput: true });
     if (!parsed.success) throw new ConfigError(formatIssues(ctx.stackFile, parsed.error.issues));
     const c = parsed.data;
 
@@ -71,7 +72,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
         if (!c.vps?.sshPublicKeys?.length) {
             fail(["vps", "sshPublicKeys"], c.vps?.sshPublicKeys, "at least one OpenSSH public key whose private key is in your ssh-agent: Docker is driven over SSH with it (required when target is vps)");
         }
-        if (!c.vps?.acmeEmail) fail(["vps", "acmeEmail"], undefined, "an email for Let's Encrypt expiry notices (required when target is vps)");
+        if (!c.vps?.acmeEmail) fail(["vps", "acmeEmail"], undefined, "an email for the Let's Encrypt account contact (required when target is vps)");
     }
     if (c.local?.httpPort !== undefined && c.local.httpPort === c.local.httpsPort) {
         fail(["local", "httpsPort"], c.local.httpsPort, "a port different from local.httpPort");
@@ -100,12 +101,71 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
         fail(["backups", "transitionToColdAfterDays"], c.backups.transitionToColdAfterDays, `fewer days than backups.retentionDays (${retention})`);
     }
     validateNetwork(c, fail);
+    if (target !== "aws") validateAlerting(c, target, ctx.stackFile, fail);
 
     const environment: Environment = c.environment ?? (target === "aws" ? "production" : "development");
     return { ...c, target, environment, production: environment === "production", stackFile: ctx.stackFile };
 }
 
 type Fail = (path: PropertyKey[], value: unknown, expected: string) => never;
+
+/**
+ * Secret URLs the offline plan cannot decrypt: `npm run plan` hands the program a placeholder
+ * for every `secure:` value, which no URL pattern accepts. Each becomes a stand-in of the right
+ * form under the reserved `.invalid` domain (RFC 2606), so the shipped stack files — whose
+ * secrets are encrypted — plan, render and pass `amtool check-config`. `pulumi up` decrypts the
+ * real value, and that is what the schema checks there.
+ */
+const offlineStandIns: Record<string, string> = {
+    alertSlackWebhookUrl: "https://hooks.slack.com/services/offline.invalid/secret/alertSlackWebhookUrl",
+    alertWebhookUrl: "https://offline.invalid/secret/alertWebhookUrl",
+    alertDeadMansSwitchUrl: "https://offline.invalid/secret/alertDeadMansSwitchUrl",
+};
+
+function withOfflineStandIns(raw: Record<string, unknown>, secretKeys: ReadonlySet<string>): Record<string, unknown> {
+    const out = { ...raw };
+    for (const [key, standIn] of Object.entries(offlineStandIns)) {
+        if (secretKeys.has(key) && out[key] === SECRET_PLACEHOLDER) out[key] = standIn;
+    }
+    return out;
+}
+
+/**
+ * Docker targets: alerts must reach someone. Without a receiver Alertmanager would route
+ * every alert to one with no integrations, silently; a stack must say `monitoring.silent: true`
+ * to accept that, and a vps stack may not (its off-host uptime alert needs someone too).
+ */
+function validateAlerting(c: RawStackConfig, target: Target, stackFile: string, fail: Fail): void {
+    const m = c.monitoring ?? {};
+    const emails = (m.alarmEmails ?? []).length > 0;
+    const receivers = [
+        c.alertSlackWebhookUrl !== undefined && "slipway:alertSlackWebhookUrl",
+        c.alertWebhookUrl !== undefined && "slipway:alertWebhookUrl",
+        emails && m.smtpSmarthost !== undefined && "slipway:monitoring.alarmEmails",
+    ].filter((r): r is string => typeof r === "string");
+    if (m.slackChannel !== undefined && c.alertSlackWebhookUrl === undefined) {
+        fail(["monitoring", "slackChannel"], m.slackChannel, "unset, or set together with slipway:alertSlackWebhookUrl (the Slack webhook it posts through)");
+    }
+    if (m.silent === true) {
+        if (target === "vps") {
+            fail(["monitoring", "silent"], true, "false on target vps: a droplet that dies must page someone — set slipway:alertSlackWebhookUrl (secret) with slipway:monitoring.slackChannel, or slipway:monitoring.alarmEmails");
+        }
+        if (receivers.length > 0) fail(["monitoring", "silent"], true, `false or unset: ${receivers.join(" and ")} ${receivers.length > 1 ? "are" : "is"} set, so alerts are not silent`);
+        return;
+    }
+    if (receivers.length === 0) {
+        throw new ConfigError(
+            `${stackFile}: slipway:monitoring.silent is missing and no alert receiver is set, so every alert would stay unseen in Alertmanager; ` +
+                "expected slipway:alertSlackWebhookUrl (secret, a Slack incoming webhook), slipway:alertWebhookUrl (secret) or slipway:monitoring.alarmEmails with slipway:monitoring.smtpSmarthost" +
+                (target === "vps" ? "" : " — or slipway:monitoring.silent: true to deploy without one"),
+        );
+    }
+    // The off-host uptime alert (DigitalOcean) notifies by email itself, or Slack with a channel.
+    if (target === "vps" && !emails && m.slackChannel === undefined) {
+        // Either key will do, so the message names the first and offers the other.
+        fail(["monitoring", "alarmEmails"], undefined, "addresses (or slipway:monitoring.slackChannel with slipway:alertSlackWebhookUrl) for DigitalOcean's off-host uptime alert, which tells someone when the droplet is down (target vps)");
+    }
+}
 
 function validateNetwork(c: RawStackConfig, fail: Fail): void {
     const vpc = c.network?.cidr ?? "10.0.0.0/16";

@@ -7,6 +7,7 @@ import { DockerNetwork } from "../components/network/docker";
 import type { DockerHost } from "../components/shared/docker";
 import { DockerWebTier, type DockerWebTierPublish, type DockerWebTierTls } from "../components/web-tier/docker";
 import type { SlipwayConfig } from "./config";
+import type { PayloadMemory } from "./memory-budget";
 import { appArgs, monitoringThresholds } from "./shared-args";
 
 /** What differs between the two Docker targets; everything else is the same payload. */
@@ -18,8 +19,10 @@ export interface PayloadTarget {
     tls: DockerWebTierTls;
     publish: DockerWebTierPublish;
     backupRepository: BackupRepository;
-    /** Where the blackbox exporter probes the edge, when the public domain does not lead there. */
-    probe?: { url?: string; tlsAddress?: string; serverName?: string; insecureSkipVerify?: boolean };
+    /** Where the blackbox exporter probes the edge, when the public domain does not lead there; `caPem` to trust instead of the system roots. */
+    probe?: { url?: string; tlsAddress?: string; serverName?: string; insecureSkipVerify?: boolean; caPem?: string };
+    /** The containers' memory limits, checked against the host by the stack (`planPayloadMemory`) before anything registers. */
+    memory: PayloadMemory;
     /** The mount whose free space DiskSpaceLow watches. @default the host's data directory */
     dataMountpoint?: string;
     opts: pulumi.ComponentResourceOptions;
@@ -36,8 +39,8 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
     const host: DockerHost = { ...t.host, networks: network.hostNetworks };
 
     const protect = config.production;
-    const database = new DockerDatabase("db", { ...config.database, host, protect }, opts);
-    const cache = new DockerCache("cache", { ...config.cache, host, protect }, opts);
+    const database = new DockerDatabase("db", { ...config.database, memoryMiB: t.memory.databaseMiB, host, protect }, opts);
+    const cache = new DockerCache("cache", { ...config.cache, memoryMiB: t.memory.cacheMiB, host, protect }, opts);
 
     const web = new DockerWebTier(
         "web",
@@ -61,6 +64,7 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
             repository: t.backupRepository,
             database: { host: database.host, port: database.port, user: database.username, password: database.password, name: database.databaseName },
             retentionDays: config.backups?.retentionDays,
+            memoryMiB: t.memory.backupsMiB,
             protect,
         },
         opts,
@@ -74,6 +78,8 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
             alarmEmails: config.monitoring?.alarmEmails,
             retentionDays: config.monitoring?.retentionDays,
             webhookUrl: config.alertWebhookUrl,
+            slack: config.alertSlackWebhookUrl !== undefined ? { webhookUrl: config.alertSlackWebhookUrl } : undefined,
+            deadMansSwitchUrl: config.alertDeadMansSwitchUrl,
             smtp: config.monitoring?.smtpSmarthost
                 ? {
                       smarthost: config.monitoring.smtpSmarthost,

@@ -5,9 +5,10 @@ import { join, resolve } from "node:path";
 import { localHostFiles } from "../components/shared/host-files";
 import type { SlipwayConfig } from "./config";
 import { dockerPayload } from "./docker-payload";
+import { planPayloadMemory } from "./memory-budget";
 
-/** Memory the local payload plans for; the Docker limits of all containers fit in it. */
-const LOCAL_MEMORY_MIB = 4096;
+/** Memory the local payload plans for when `local.memoryMiB` is not set: the default droplet's. */
+export const defaultLocalMemoryMiB = 4096;
 
 /** `~/x` → the home directory; relative paths are not accepted by the schema. */
 export function expandHome(path: string): string {
@@ -22,6 +23,9 @@ export function expandHome(path: string): string {
 export function localStack(config: SlipwayConfig): Record<string, pulumi.Input<unknown>> {
     const stack = pulumi.getStack();
     const dataDir = expandHome(config.local?.dataDir ?? `~/.slipway/${stack}`);
+    // A fixed figure, not this machine's memory: the plan is the same wherever it runs.
+    const memoryMiB = config.local?.memoryMiB ?? defaultLocalMemoryMiB;
+    const memory = planPayloadMemory(config, { memoryMiB, key: "slipway:local.memoryMiB", shown: String(memoryMiB) }, false);
     const provider = new docker.Provider("docker-local", {});
     const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
 
@@ -39,7 +43,7 @@ export function localStack(config: SlipwayConfig): Record<string, pulumi.Input<u
     const httpPort = config.local?.httpPort ?? 8080;
     const httpsPort = config.local?.httpsPort ?? 8443;
     const payload = dockerPayload(config, {
-        host: { provider, stack, instanceId: "local", dataDir, files: localHostFiles(dataDir), memoryMiB: LOCAL_MEMORY_MIB },
+        host: { provider, stack, instanceId: "local", dataDir, files: localHostFiles(dataDir), memoryMiB },
         appImage: appImage.repoDigest,
         tls: { mode: "self-signed" },
         publish: { http: httpPort, https: httpsPort, ip: "127.0.0.1" },
@@ -49,6 +53,7 @@ export function localStack(config: SlipwayConfig): Record<string, pulumi.Input<u
         probe: { url: "https://edge:443/health", tlsAddress: "edge:443", serverName: config.domain ?? "app.localhost", insecureSkipVerify: true },
         // The data directory is a plain directory on the root filesystem here.
         dataMountpoint: "/",
+        memory,
         opts,
     });
 

@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DropletHost } from "../components/host/digitalocean";
+import { dropletMemoryMiB } from "../components/host/droplet-sizes";
+import { letsEncryptStagingRootsPem } from "../components/monitoring/letsencrypt-staging";
+import { createUptimeCheck } from "../components/monitoring/uptime";
 import type { SlipwayConfig } from "./config";
+import { ConfigError } from "./config-errors";
 import { dockerPayload } from "./docker-payload";
+import { planPayloadMemory } from "./memory-budget";
+
+/** The droplet size when `vps.size` is not set (DropletHost's own default). */
+export const defaultDropletSize = "s-2vcpu-4gb";
 
 /**
  * The vps target: one DigitalOcean droplet (reserved IP, DNS, protected data volume, cloud
@@ -10,6 +18,20 @@ import { dockerPayload } from "./docker-payload";
 export function vpsStack(config: SlipwayConfig): Record<string, pulumi.Input<unknown>> {
     const stack = pulumi.getStack();
     const vps = config.vps ?? {};
+    // Let's Encrypt's staging issuer unless the stack says production: staging has no
+    // rate limits to trip while a team iterates.
+    const staging = (vps.letsEncrypt ?? (config.production ? "production" : "staging")) !== "production";
+
+    // The whole payload must fit in the droplet before anything is registered.
+    const size = vps.size ?? defaultDropletSize;
+    let sizeMiB: number;
+    try {
+        sizeMiB = dropletMemoryMiB(size);
+    } catch (e) {
+        throw new ConfigError(`${config.stackFile}: slipway:vps.size is ${JSON.stringify(size)}; expected ${(e as Error).message.replace(/^size "[^"]*" is not /, "")}`);
+    }
+    const memory = planPayloadMemory(config, { memoryMiB: sizeMiB, key: "slipway:vps.size", shown: size }, true);
+
     const host = new DropletHost("vps", {
         stack,
         region: vps.region,
@@ -22,7 +44,9 @@ export function vpsStack(config: SlipwayConfig): Record<string, pulumi.Input<unk
         sshAllowedCidrs: vps.sshAllowedCidrs ?? [],
         domain: config.domain,
         dnsZone: vps.dnsZone,
-        protect: config.production,
+        // The data volume is protected in every environment (policy data-volume-protected): it
+        // holds every byte of state, and a destroy of the wrong stack must not take it.
+        protect: true,
         tags: { project: pulumi.getProject(), stack, owner: config.owner ?? "unowned", environment: config.environment, ...config.tags },
     });
     const opts: pulumi.ComponentResourceOptions = { providers: [host.provider] };
@@ -30,13 +54,30 @@ export function vpsStack(config: SlipwayConfig): Record<string, pulumi.Input<unk
     const payload = dockerPayload(config, {
         host: host.dockerHost(),
         appImage: config.app!.image!,
-        // Let's Encrypt's staging issuer unless the stack says production: staging has no
-        // rate limits to trip while a team iterates.
-        tls: { mode: "letsencrypt", email: vps.acmeEmail!, staging: (vps.letsEncrypt ?? (config.production ? "production" : "staging")) !== "production" },
+        tls: { mode: "letsencrypt", email: vps.acmeEmail!, staging },
         publish: { http: 80, https: 443, ip: "0.0.0.0" },
         backupRepository: { kind: "spaces", region: vps.region ?? "nyc3" },
+        // A staging certificate chains to Let's Encrypt's staging roots, which no trust store
+        // holds: the probes trust exactly those, or EndpointDown would fire forever and the
+        // expiry alert could never see the certificate. Production keeps the system roots.
+        probe: staging ? { caPem: letsEncryptStagingRootsPem } : undefined,
+        memory,
         opts,
     });
+
+    // Off the droplet: DigitalOcean's uptime check and alerts still notify when the droplet
+    // (and the Prometheus and Alertmanager on it) is dead. config.ts made sure someone is named.
+    const m = config.monitoring ?? {};
+    createUptimeCheck(
+        "monitoring-uptime",
+        {
+            domain: config.domain!,
+            healthPath: config.app?.healthPath,
+            emails: m.alarmEmails,
+            slack: m.slackChannel !== undefined && config.alertSlackWebhookUrl !== undefined ? { channel: m.slackChannel, url: pulumi.secret(config.alertSlackWebhookUrl) } : undefined,
+        },
+        payload.monitoring,
+    );
 
     return {
         url: payload.web.url,

@@ -1,3 +1,4 @@
+import { watchdogAlertName } from "./alertmanager-yml";
 import { expandAnnotation } from "./alert-template";
 import type { MonitoringThresholds } from "./index";
 import { jobNames } from "./prometheus-yml";
@@ -27,7 +28,7 @@ export interface AlertRule {
     expr: string;
     for: string;
     /** `severity` routes and inhibits; other labels tell apart rules sharing an alert name. */
-    labels: { severity: "critical" | "warning"; [name: string]: string };
+    labels: { severity: "critical" | "warning" | "none"; [name: string]: string };
     annotations: { summary: string; description: string };
 }
 
@@ -168,6 +169,29 @@ function ruleDefinitions(o: AlertRulesOptions): AlertDefinition[] {
         ...upDown("probe_success", httpProbe),
     });
 
+    // The heartbeat: firing for as long as Prometheus scrapes itself, evaluates rules and
+    // reaches Alertmanager, which routes it to the dead man's switch only (alertmanager-yml.ts)
+    // — the switch pages when the pings stop, e.g. because this whole host is down. Severity
+    // "none": no inhibit rule or human route matches it.
+    const promSelf = { job: jobNames.prometheus, instance: "prometheus:9090" };
+    defs.push({
+        group: "slipway-heartbeat",
+        rule: {
+            alert: watchdogAlertName,
+            expr: `${sel("up", { job: jobNames.prometheus })} == 1`,
+            // A minute: not firing for Prometheus' first scrape of a restart, yet the switch's
+            // grace period (minutes) is far longer.
+            for: "1m",
+            labels: { severity: "none" },
+            annotations: {
+                summary: "The alerting pipeline is alive",
+                description: "Always firing while Prometheus scrapes itself ({{ $labels.instance }}) and reaches Alertmanager; it goes to the dead man's switch only, which alerts when it stops.",
+            },
+        },
+        firing: { interval: "1m", series: [{ metric: "up", labels: promSelf, values: constant(1, 10) }], evalTime: "5m", alerts: [{ labels: promSelf }] },
+        quiet: { interval: "1m", series: [{ metric: "up", labels: promSelf, values: constant(0, 10) }], evalTime: "5m", alerts: [] },
+    });
+
     // Days left at 30m; the constant expiry puts the certificate `days` days out at that moment.
     const expiryAt30m = (days: number): number => 1800 + days * 86400;
     const tlsFire = Math.floor(tlsDays / 2);
@@ -180,7 +204,7 @@ function ruleDefinitions(o: AlertRulesOptions): AlertDefinition[] {
             labels: { severity: "warning" },
             annotations: {
                 summary: "The TLS certificate of {{ $labels.instance }} expires soon",
-                description: `The certificate served at {{ $labels.instance }} expires in {{ $value | printf "%.1f" }} days (alert below ${tlsDays}); check the certificate renewal.`,
+                description: `The certificate served at {{ $labels.instance }} expires in {{ $value | printf "%.1f" }} days (alert below ${tlsDays}). certbot renews 30 days before expiry, so renewal has been failing for weeks: read the certbot container's log. Let's Encrypt no longer emails expiry notices (since June 2025): this alert is the only warning.`,
             },
         },
         firing: {

@@ -6,8 +6,26 @@ export interface AlertmanagerYmlOptions {
         to: string[];
         smtp: { smarthost: string; from: string; username?: string; password?: string; requireTls?: boolean };
     };
-    /** A webhook that receives every alert (a secret: the rendered file is then secret too). @default no webhook */
+    /**
+     * A generic webhook that receives every alert as Alertmanager's webhook JSON (a secret: the
+     * rendered file is then secret too). Not for Slack: Slack rejects that JSON — use `slack`.
+     * @default no webhook
+     */
     webhookUrl?: string;
+    /**
+     * Slack through Alertmanager's own Slack integration (`slack_configs`), which posts the
+     * `text`/`attachments` JSON an incoming webhook accepts. The webhook URL is read from a file
+     * (`api_url_file`, Alertmanager ≥ 0.22) so it stays out of this file and of `amtool config show`.
+     * @default no Slack
+     */
+    slack?: { apiUrlFile: string; channel?: string };
+    /**
+     * A dead man's switch (healthchecks.io, Cronitor, …): the always-firing `Watchdog` alert is
+     * sent here every `repeatInterval`; the service alerts a human when the pings stop — the
+     * one alarm that still works when this host, Prometheus or Alertmanager is dead.
+     * @default none: Watchdog goes to the receiver with no integrations (never to people)
+     */
+    deadMansSwitch?: { url: string; repeatInterval?: string };
     /** Labels that group alerts into one notification. @default ["alertname", "severity"] */
     groupBy?: string[];
     /** Wait before the first notification of a new group, to batch its alerts. @default "30s" */
@@ -18,20 +36,34 @@ export interface AlertmanagerYmlOptions {
     repeatInterval?: string;
 }
 
-/** The receiver every alert goes to: email and/or webhook, or nothing (alerts stay in the UI). */
-export const receiverNames = { notify: "slipway", none: "null" } as const;
+/**
+ * The receivers: `notify` (email, Slack and/or webhook) for every alert, `none` (no
+ * integrations: alerts stay in the UI) when nothing is configured, `deadMansSwitch` for the
+ * Watchdog heartbeat only.
+ */
+export const receiverNames = { notify: "slipway", none: "null", deadMansSwitch: "deadmansswitch" } as const;
+
+/** The always-firing heartbeat alert (alert-rules.ts) routed to the dead man's switch. */
+export const watchdogAlertName = "Watchdog";
 
 const duration = /^\d+(ms|s|m|h|d|w|y)$/;
+const httpUrl = /^https?:\/\/\S+$/;
 
 function checkDuration(what: string, value: string): string {
     if (!duration.test(value)) throw new Error(`Alertmanager ${what} must be a duration such as 30s, 5m or 4h; got "${value}".`);
     return value;
 }
 
+/** Slack message text: one line per alert with its summary and description. */
+const slackTitle = '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] {{ .CommonLabels.alertname }}';
+const slackText = "{{ range .Alerts }}*{{ .Annotations.summary }}* ({{ .Labels.severity }})\n{{ .Annotations.description }}\n{{ end }}";
+
 /**
- * alertmanager.yml: alerts grouped by name and severity, sent by email and/or to a webhook
- * (both with recoveries), or to a receiver with no integrations when neither is configured.
- * Critical alerts silence warnings about the same instance, so an outage pages once.
+ * alertmanager.yml: alerts grouped by name and severity, sent by email, to Slack and/or to a
+ * webhook (all with recoveries), or to a receiver with no integrations when none is configured.
+ * The `Watchdog` heartbeat has its own route that never reaches people: to the dead man's
+ * switch when there is one, else nowhere. Critical alerts silence warnings about the same
+ * instance, so an outage pages once.
  */
 export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
     const global: Record<string, unknown> = { resolve_timeout: "5m" };
@@ -53,11 +85,39 @@ export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
         });
         receiver.email_configs = to.map((address) => ({ to: address, send_resolved: true }));
     }
+    if (o.slack) {
+        if (!o.slack.apiUrlFile.startsWith("/")) throw new Error(`Alertmanager slack.apiUrlFile must be an absolute path inside the container; got "${o.slack.apiUrlFile}".`);
+        if (o.slack.channel !== undefined && !/^[#@]?[\w.-]{1,80}$/.test(o.slack.channel)) {
+            throw new Error(`Alertmanager slack.channel must be a Slack channel such as #ops; got "${o.slack.channel}".`);
+        }
+        receiver.slack_configs = [
+            {
+                api_url_file: o.slack.apiUrlFile,
+                ...(o.slack.channel !== undefined ? { channel: o.slack.channel } : {}),
+                send_resolved: true,
+                title: slackTitle,
+                text: slackText,
+            },
+        ];
+    }
     if (o.webhookUrl !== undefined) {
-        if (!/^https?:\/\/\S+$/.test(o.webhookUrl)) throw new Error("Alertmanager webhookUrl must be an http(s) URL.");
+        if (!httpUrl.test(o.webhookUrl)) throw new Error("Alertmanager webhookUrl must be an http(s) URL.");
         receiver.webhook_configs = [{ url: o.webhookUrl, send_resolved: true }];
     }
-    const notifies = o.email !== undefined || o.webhookUrl !== undefined;
+    const notifies = o.email !== undefined || o.webhookUrl !== undefined || o.slack !== undefined;
+
+    const receivers: Record<string, unknown>[] = [notifies ? receiver : { name: receiverNames.none }];
+    let watchdogReceiver: string = receiverNames.none;
+    let watchdogRepeat = "1h";
+    if (o.deadMansSwitch) {
+        if (!httpUrl.test(o.deadMansSwitch.url)) throw new Error("Alertmanager deadMansSwitch.url must be an http(s) URL.");
+        watchdogRepeat = checkDuration("deadMansSwitch.repeatInterval", o.deadMansSwitch.repeatInterval ?? "1m");
+        watchdogReceiver = receiverNames.deadMansSwitch;
+        // No resolved notifications: the switch's only signal is the heartbeat stopping.
+        receivers.push({ name: receiverNames.deadMansSwitch, webhook_configs: [{ url: o.deadMansSwitch.url, send_resolved: false }] });
+    }
+    if (notifies && watchdogReceiver === receiverNames.none) receivers.push({ name: receiverNames.none });
+
     const config = {
         global,
         route: {
@@ -66,8 +126,20 @@ export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
             group_wait: checkDuration("groupWait", o.groupWait ?? "30s"),
             group_interval: checkDuration("groupInterval", o.groupInterval ?? "5m"),
             repeat_interval: checkDuration("repeatInterval", o.repeatInterval ?? "4h"),
+            routes: [
+                {
+                    // The heartbeat: first, and it stops here (no `continue`), so it never
+                    // reaches the people the default route notifies.
+                    matchers: [`alertname="${watchdogAlertName}"`],
+                    receiver: watchdogReceiver,
+                    group_by: ["alertname"],
+                    group_wait: "0s",
+                    group_interval: watchdogRepeat,
+                    repeat_interval: watchdogRepeat,
+                },
+            ],
         },
-        receivers: notifies ? [receiver] : [{ name: receiverNames.none }],
+        receivers,
         inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["instance"] }],
     };
     return toYaml(config, renderedBy("Alertmanager configuration"));

@@ -77,10 +77,42 @@ export interface DockerMonitoringTargets {
      * { probe: { url: "https://edge:443/health", tlsAddress: "edge:443", serverName: "app.localhost", insecureSkipVerify: true } }
      * ```
      */
-    probe?: { url?: string; tlsAddress?: string; serverName?: string; insecureSkipVerify?: boolean };
+    probe?: {
+        url?: string;
+        tlsAddress?: string;
+        serverName?: string;
+        insecureSkipVerify?: boolean;
+        /**
+         * CA certificates (PEM) the probes verify the site against instead of the system roots:
+         * Let's Encrypt's staging roots when the site uses the staging issuer
+         * (`letsEncryptStagingRootsPem`). Written beside blackbox.yml as `ca.pem` (`ca_file`).
+         */
+        caPem?: string;
+    };
 }
 
 export interface DockerMonitoringArgs extends MonitoringArgs {
+    /**
+     * Slack through Alertmanager's Slack integration (`slack_configs`): the incoming-webhook URL
+     * (a secret) is written to a 0600 file Alertmanager reads (`api_url_file`). `channel` only
+     * overrides the webhook's own channel.
+     * @default no Slack
+     * @example
+     * ```ts
+     * { slack: { webhookUrl: config.requireSecret("alertSlackWebhookUrl") } }
+     * ```
+     */
+    slack?: { webhookUrl: pulumi.Input<string>; channel?: string };
+    /**
+     * A dead man's switch URL (healthchecks.io style, a secret): the always-firing `Watchdog`
+     * alert is posted there every minute and nowhere else.
+     * @default none: Watchdog goes to no one
+     * @example
+     * ```ts
+     * { deadMansSwitchUrl: config.requireSecret("alertDeadMansSwitchUrl") }
+     * ```
+     */
+    deadMansSwitchUrl?: pulumi.Input<string>;
     /**
      * The Docker host, with its networks: Prometheus joins both, the exporters the one their
      * target is on, Alertmanager and Grafana the edge network (they need a route out / a port).
@@ -237,11 +269,14 @@ export const monitoringContainerPaths = {
     textfile: "/host/textfile",
 } as const;
 
-/** Memory limits in MiB: about 0.9 GiB for the whole stack. */
+/**
+ * Memory limits in MiB: 864 MiB for the whole stack, counted in the host's memory budget
+ * (stacks/memory-budget.ts). Grafana serves one or two people and provisioned dashboards.
+ */
 export const monitoringMemoryMiB = {
     prometheus: 384,
     alertmanager: 64,
-    grafana: 256,
+    grafana: 192,
     nodeExporter: 48,
     postgresExporter: 48,
     redisExporter: 48,
@@ -277,8 +312,8 @@ const rel = (dir: string, file: string): string => posix.relative(dir, file);
  * root or a capability. The other exporters run as their images' unprivileged users.
  *
  * ## Cost
- * No cloud bill of its own: about 0.9 GiB of the host's memory (Prometheus 384 MiB, Grafana
- * 256 MiB, the rest small) and, at 15 s scrapes, roughly 1–2 GB of disk for 15 days of
+ * No cloud bill of its own: 864 MiB of the host's memory (Prometheus 384 MiB, Grafana
+ * 192 MiB, the rest small) and, at 15 s scrapes, roughly 1–2 GB of disk for 15 days of
  * metrics (`retentionDays`). The host's size and volume drive the cost.
  */
 export class DockerMonitoring extends SlipwayComponent {
@@ -409,17 +444,26 @@ export class DockerMonitoring extends SlipwayComponent {
             dependsOn: [...promFiles, prometheus],
         });
 
-        // ---- Alertmanager: the file holds the webhook URL / SMTP password, so it is 0600 and secret.
+        // ---- Alertmanager: the file holds the webhook URLs / SMTP password, so it is 0600 and
+        // secret; the Slack URL sits in its own 0600 file beside it (api_url_file).
         const amDir = posix.dirname(hostPaths.alertmanagerConf);
-        const hasSecret = args.webhookUrl !== undefined || args.smtp?.password !== undefined;
-        const amRendered = pulumi.all([args.webhookUrl, args.smtp?.password]).apply(([webhookUrl, password]) =>
+        const slackUrlFile = posix.join(amDir, "slack-api-url");
+        const hasSecret = args.webhookUrl !== undefined || args.smtp?.password !== undefined || args.deadMansSwitchUrl !== undefined;
+        const amRendered = pulumi.all([args.webhookUrl, args.smtp?.password, args.deadMansSwitchUrl]).apply(([webhookUrl, password, deadMansSwitchUrl]) =>
             renderAlertmanagerYml({
                 email: a.email ? { to: a.email.to, smtp: { ...a.email.smtp, password } } : undefined,
                 webhookUrl,
+                slack: args.slack ? { apiUrlFile: posix.join(p.alertmanagerConfig, rel(amDir, slackUrlFile)), channel: args.slack.channel } : undefined,
+                deadMansSwitch: deadMansSwitchUrl !== undefined ? { url: deadMansSwitchUrl } : undefined,
             }),
         );
         const amYml = hasSecret ? pulumi.secret(amRendered) : amRendered;
-        const amFile = host.files.write(this, this.childName("alertmanager-config"), { path: hostPaths.alertmanagerConf, content: amYml, mode: "0600" });
+        const amFiles = [host.files.write(this, this.childName("alertmanager-config"), { path: hostPaths.alertmanagerConf, content: amYml, mode: "0600" })];
+        if (args.slack) {
+            // Read at each notification: a new URL needs no reload.
+            const slackUrl = pulumi.secret(pulumi.output(args.slack.webhookUrl).apply((u) => `${u}\n`));
+            amFiles.push(host.files.write(this, this.childName("alertmanager-slack-url"), { path: slackUrlFile, content: slackUrl, mode: "0600" }));
+        }
         const alertmanager = container(
             "alertmanager",
             {
@@ -443,13 +487,13 @@ export class DockerMonitoring extends SlipwayComponent {
                 ],
                 readOnly: true,
             },
-            [amFile],
+            amFiles,
             runAs,
         );
         host.files.run(this, this.childName("alertmanager-reload"), {
             command: `docker exec ${names.alertmanager} amtool check-config ${posix.join(p.alertmanagerConfig, rel(amDir, hostPaths.alertmanagerConf))} && docker kill --signal=HUP ${names.alertmanager}`,
             triggers: [contentHash(amYml)],
-            dependsOn: [amFile, alertmanager],
+            dependsOn: [...amFiles, alertmanager],
         });
 
         // ---- Grafana: provisioned data source and dashboards, admin password from a 0600 file.
@@ -594,8 +638,16 @@ export class DockerMonitoring extends SlipwayComponent {
         }, []);
 
         const blackboxDir = posix.dirname(hostPaths.blackboxConf);
-        const blackboxYml = renderBlackboxYml({ serverName: t.probe?.serverName, insecureSkipVerify: t.probe?.insecureSkipVerify });
-        const blackboxFile = host.files.write(this, this.childName("blackbox-config"), { path: hostPaths.blackboxConf, content: blackboxYml });
+        const caFile = posix.join(blackboxDir, "ca.pem");
+        const blackboxYml = renderBlackboxYml({
+            serverName: t.probe?.serverName,
+            insecureSkipVerify: t.probe?.insecureSkipVerify,
+            caFile: t.probe?.caPem !== undefined ? posix.join(p.blackboxConfig, rel(blackboxDir, caFile)) : undefined,
+        });
+        const blackboxFiles = [host.files.write(this, this.childName("blackbox-config"), { path: hostPaths.blackboxConf, content: blackboxYml })];
+        if (t.probe?.caPem !== undefined) {
+            blackboxFiles.push(host.files.write(this, this.childName("blackbox-ca"), { path: caFile, content: t.probe.caPem }));
+        }
         const blackboxConfigPath = posix.join(p.blackboxConfig, rel(blackboxDir, hostPaths.blackboxConf));
         const blackbox = container(
             "blackboxExporter",
@@ -609,13 +661,14 @@ export class DockerMonitoring extends SlipwayComponent {
                 volumes: [{ hostPath: onHost(blackboxDir), containerPath: p.blackboxConfig, readOnly: true }],
                 readOnly: true,
             },
-            [blackboxFile],
+            blackboxFiles,
             runAs,
         );
         host.files.run(this, this.childName("blackbox-reload"), {
             command: `docker exec ${names.blackboxExporter} blackbox_exporter --config.file=${blackboxConfigPath} --config.check && docker kill --signal=HUP ${names.blackboxExporter}`,
-            triggers: [contentHash(blackboxYml)],
-            dependsOn: [blackboxFile, blackbox],
+            // blackbox_exporter reads ca_file when it loads its config: a new bundle needs the reload too.
+            triggers: [contentHash(blackboxYml), contentHash(t.probe?.caPem ?? "")],
+            dependsOn: [...blackboxFiles, blackbox],
         });
 
         this.ports = [a.publish.grafana, a.publish.prometheus, a.publish.alertmanager];

@@ -163,7 +163,7 @@ describe("stack config: good input", () => {
     });
 
     it("makes non-aws stacks development unless told otherwise", () => {
-        const c = parse({ target: "local" });
+        const c = parse({ target: "local", monitoring: { silent: true } });
         expect(c.environment).toBe("development");
         expect(c.production).toBe(false);
     });

@@ -97,7 +97,7 @@ describe("the price table", () => {
 });
 
 describe("slipway:costAssumptions in the stack config", () => {
-    const base = { target: "local" };
+    const base = { target: "local", monitoring: { silent: true } };
     const parse = (costAssumptions: unknown) => () => parseStackConfig({ ...base, costAssumptions }, { stackFile: "Pulumi.dev.yaml", secretKeys: new Set() });
 
     it("accepts overrides of any assumption", () => {

@@ -51,19 +51,53 @@ describe("renderAlertmanagerYml", () => {
                     { to: "b@example.com", send_resolved: true },
                 ],
             },
+            // Where the Watchdog heartbeat goes without a dead man's switch: to no one.
+            { name: "null" },
         ]);
     });
 
     it("posts to the webhook, alone or beside email", () => {
         const hook = "https://hooks.slack.com/services/T0/B0/x?y=1&z=2";
-        expect(load(renderAlertmanagerYml({ webhookUrl: hook })).receivers).toEqual([{ name: "slipway", webhook_configs: [{ url: hook, send_resolved: true }] }]);
+        expect(load(renderAlertmanagerYml({ webhookUrl: hook })).receivers).toEqual([{ name: "slipway", webhook_configs: [{ url: hook, send_resolved: true }] }, { name: "null" }]);
         const both = load(renderAlertmanagerYml({ webhookUrl: hook, email: { to: ["a@example.com"], smtp: { smarthost: "mail:25", from: "a@b.c", requireTls: false } } }));
         expect(Object.keys(both.receivers[0]).sort()).toEqual(["email_configs", "name", "webhook_configs"]);
         expect(both.global.smtp_require_tls).toBe(false);
         expect(both.global.smtp_auth_username).toBeUndefined();
     });
 
+    it("posts to Slack through slack_configs with the URL read from a file, never inline", () => {
+        const text = renderAlertmanagerYml({ slack: { apiUrlFile: "/etc/alertmanager/slack-api-url", channel: "#ops" } });
+        const cfg = load(text);
+        expect(cfg.route.receiver).toBe("slipway");
+        const [slack] = cfg.receivers[0].slack_configs;
+        expect(slack).toMatchObject({ api_url_file: "/etc/alertmanager/slack-api-url", channel: "#ops", send_resolved: true });
+        expect(slack.api_url).toBeUndefined();
+        expect(slack.text).toContain("{{ .Annotations.summary }}");
+        expect(cfg.receivers[0].webhook_configs).toBeUndefined();
+        expect(text).not.toContain("hooks.slack.com");
+    });
+
+    it("routes the Watchdog heartbeat first, to the dead man's switch only, every minute", () => {
+        const url = "https://hc-ping.com/0f5b4c7e-0000-4000-8000-000000000000";
+        const cfg = load(renderAlertmanagerYml({ slack: { apiUrlFile: "/etc/alertmanager/slack-api-url" }, deadMansSwitch: { url } }));
+        const [watchdog] = cfg.route.routes;
+        expect(watchdog).toMatchObject({ matchers: ['alertname="Watchdog"'], receiver: "deadmansswitch", group_wait: "0s", repeat_interval: "1m", group_interval: "1m" });
+        // No `continue`: it never falls through to the people's receiver.
+        expect(watchdog.continue).toBeUndefined();
+        expect(cfg.receivers).toEqual([expect.objectContaining({ name: "slipway" }), { name: "deadmansswitch", webhook_configs: [{ url, send_resolved: false }] }]);
+        // Without a switch the heartbeat goes to the receiver with no integrations, not to Slack.
+        const none = load(renderAlertmanagerYml({ slack: { apiUrlFile: "/etc/alertmanager/slack-api-url" } }));
+        expect(none.route.routes[0].receiver).toBe("null");
+        expect(none.receivers.map((r: { name: string }) => r.name)).toEqual(["slipway", "null"]);
+        const silent = load(renderAlertmanagerYml({}));
+        expect(silent.route.routes[0].receiver).toBe("null");
+    });
+
     it.each([
+        [{ deadMansSwitch: { url: "hc-ping.com/x" } }, /deadMansSwitch.url must be an http\(s\) URL/],
+        [{ deadMansSwitch: { url: "https://hc-ping.com/x", repeatInterval: "often" } }, /deadMansSwitch.repeatInterval must be a duration/],
+        [{ slack: { apiUrlFile: "slack-api-url" } }, /slack.apiUrlFile must be an absolute path/],
+        [{ slack: { apiUrlFile: "/x", channel: "ops alerts" } }, /slack.channel must be a Slack channel/],
         [{ email: { to: [], smtp } }, /at least one recipient/],
         [{ email: { to: ["a@b.c"], smtp: { ...smtp, smarthost: "smtp.example.com" } } }, /smarthost must be host:port/],
         [{ email: { to: ["a@b.c"], smtp: { smarthost: "m:25", from: "a@b.c", username: "u" } } }, /both smtp.username and smtp.password/],

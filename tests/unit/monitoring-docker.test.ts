@@ -319,7 +319,7 @@ describe("DockerMonitoring (defaults)", () => {
         expect(rules).toContain(`mountpoint="${ROOT}"`);
         const tests = load(content(written.get("prometheus/tests/slipway.test.yml")!));
         expect(tests.rule_files).toEqual(["../rules/slipway.yml"]);
-        expect(tests.tests.length).toBe(28);
+        expect(tests.tests.length).toBe(30);
     });
 
     it("has no alert email or webhook by default, so alertmanager.yml is not secret", () => {

@@ -61,7 +61,7 @@ describe("promtool", () => {
 
     it("accepts the rules and passes every firing and quiet case (defaults)", async () => {
         const dir = await renderToDir();
-        expect(run("promtool", ["check", "rules", "--lint-fatal", join(dir, "prometheus/rules/slipway.yml")])).toContain("SUCCESS: 14 rules found");
+        expect(run("promtool", ["check", "rules", "--lint-fatal", join(dir, "prometheus/rules/slipway.yml")])).toContain("SUCCESS: 15 rules found");
         expect(run("promtool", ["test", "rules", join(dir, "prometheus/tests/slipway.test.yml")])).toContain("SUCCESS");
     });
 

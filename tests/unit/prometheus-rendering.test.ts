@@ -139,6 +139,7 @@ describe("renderAlertRules", () => {
     it("groups the rules by area", () => {
         expect(load(renderAlertRules(ruleOptions())).groups.map((g: { name: string }) => g.name)).toEqual([
             "slipway-availability",
+            "slipway-heartbeat",
             "slipway-host",
             "slipway-app",
             "slipway-postgres",
@@ -175,6 +176,10 @@ describe("renderAlertRules", () => {
         ["PostgresDown", 'pg_up{job="postgres"} == 0', "1m", "critical"],
         ["RedisMemoryHigh", '100 * redis_memory_used_bytes{job="redis"} / (redis_memory_max_bytes{job="redis"} > 0) > 80', "5m", "warning"],
         ["RedisDown", 'redis_up{job="redis"} == 0', "1m", "critical"],
+        // The heartbeat for the dead man's switch: severity none, so no inhibit rule or human route takes it.
+        ["Watchdog", 'up{job="prometheus"} == 1', "1m", "none"],
+        // The only watch on renewal (Let's Encrypt sends no expiry emails since June 2025): 14 days, certbot renews at 30.
+        ["TlsCertificateExpiringSoon", '(probe_ssl_earliest_cert_expiry{job="blackbox-tls"} - time()) / 86400 < 14', "10m", "warning"],
     ])("%s: %s for %s, %s", (alert, expr, forDuration, severity) => {
         const r = rule(rules, alert);
         expect(r.expr).toBe(expr);
@@ -193,7 +198,7 @@ describe("renderAlertRules", () => {
         expect(missing.expr).toBe(`absent(${backupMetric})`);
         expect(missing.for).toBe("26h");
         expect(missing.labels).toEqual({ severity: "critical", reason: "missing" });
-        expect(rules).toHaveLength(14);
+        expect(rules).toHaveLength(15);
     });
 
     it("computes the 5xx rate from the app's counter: stub_status has no status codes", () => {
@@ -263,7 +268,7 @@ describe("renderAlertRuleTests", () => {
     it("expects exact labels and fully expanded annotations", () => {
         for (const t of tests) {
             for (const a of t.alert_rule_test[0].exp_alerts) {
-                expect(a.exp_labels.severity).toMatch(/^(critical|warning)$/);
+                expect(a.exp_labels.severity).toMatch(/^(critical|warning|none)$/);
                 expect(a.exp_labels.alertname).toBeUndefined();
                 expect(a.exp_annotations.summary).not.toContain("{{");
                 expect(a.exp_annotations.description).not.toContain("{{");
