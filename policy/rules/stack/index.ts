@@ -1,6 +1,7 @@
 import type { SlipwayRule } from "../kit";
 import { bucketCompleteness } from "./bucket-completeness";
 import { dataTierIsolation } from "./data-tier-isolation";
+import { dataVolumeProtected } from "./data-volume-protected";
 import { dropletFirewall } from "./droplet-firewall";
 import { monitoringCoverage } from "./monitoring-coverage";
 import { networkBaseline } from "./network-baseline";
@@ -17,5 +18,6 @@ export const stackRules: SlipwayRule[] = [
     networkBaseline,
     dropletFirewall,
     statefulProtected,
+    dataVolumeProtected,
     monitoringCoverage,
 ];
