@@ -2,9 +2,11 @@ import type { SlipwayRule } from "../kit";
 import { bucketCompleteness } from "./bucket-completeness";
 import { dataTierIsolation } from "./data-tier-isolation";
 import { dataVolumeProtected } from "./data-volume-protected";
+import { dockerHostMemoryBudget } from "./docker-host-memory-budget";
 import { dropletFirewall } from "./droplet-firewall";
 import { monitoringCoverage } from "./monitoring-coverage";
 import { networkBaseline } from "./network-baseline";
+import { offHostUptime } from "./off-host-uptime";
 import { requiredTags } from "./required-tags";
 import { statefulHasBackup } from "./stateful-has-backup";
 import { statefulProtected } from "./stateful-protected";
@@ -20,4 +22,6 @@ export const stackRules: SlipwayRule[] = [
     statefulProtected,
     dataVolumeProtected,
     monitoringCoverage,
+    offHostUptime,
+    dockerHostMemoryBudget,
 ];
