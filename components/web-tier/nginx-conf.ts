@@ -21,7 +21,11 @@ export interface NginxTlsOptions {
 
 /** What the renderer needs; see `nginxConfDefaults` for what may be omitted. */
 export interface NginxConfOptions {
-    /** The public hostname (`server_name`). */
+    /**
+     * The public hostname (`server_name`): the only name the edge answers. A request for any
+     * other Host, or a TLS handshake for any other SNI name (or none), is closed without an
+     * answer by a catch-all default server; redirects and the upstream `Host` are built from it.
+     */
     serverName: string;
     /**
      * Ports nginx listens on. Without `addresses` it binds every IPv4 address (and every IPv6
@@ -53,9 +57,13 @@ export interface NginxConfOptions {
          */
         retryNonIdempotent?: boolean;
     };
-    /** The edge's health location (`location = edgePath`) and the app path it is proxied to. */
-    health?: { edgePath?: string; upstreamPath?: string };
-    /** Per-client-IP limit on every proxied location (not on the health location). */
+    /**
+     * The edge's health location (`location = edgePath`) and the app path it is proxied to.
+     * `cacheSeconds`: how long the edge reuses a 200 from the app (`false`: every probe reaches
+     * the app, and its database).
+     */
+    health?: { edgePath?: string; upstreamPath?: string; cacheSeconds?: number | false };
+    /** Per-client-IP limit on every proxied location (not on the health location or the static prefix, which have their own). */
     rateLimit?: {
         perMinute?: number;
         burst?: number;
@@ -69,6 +77,11 @@ export interface NginxConfOptions {
         /** Path prefixes (`location ^~`). */
         paths?: string[];
     };
+    /**
+     * Requests each client IP may have in progress at once (`limit_conn`; over HTTP/2 each
+     * stream counts); beyond it the edge answers 429. Exempt CIDRs of `rateLimit` are exempt here too.
+     */
+    connectionLimit?: { perIp?: number };
     /** `client_max_body_size`, e.g. `10m`. */
     clientMaxBodySize?: string;
     /** Directory served for `/.well-known/acme-challenge/` on the HTTP port; omit to not serve it. */
@@ -83,6 +96,11 @@ export interface NginxConfOptions {
     staticAssets?: {
         prefix: string;
         maxAgeSeconds?: number;
+        /**
+         * Its own per-IP limit, generous: one page pulls dozens of assets, and an office behind
+         * one NAT address must not spend the app's limit on them.
+         */
+        rateLimit?: { perMinute?: number; burst?: number };
         /** `dir`: a directory writable by the workers (a tmpfs in the container). */
         cache?: { dir: string; maxSizeMb?: number; validMinutes?: number };
     };
@@ -124,8 +142,12 @@ export const nginxConfDefaults = {
     // (it was 32) makes nginx open a new connection for most requests; the app's accept queue
     // overflows and each dropped SYN costs a 1 s retransmit (p95 812 ms → 250 ms in bench:edge).
     upstream: { keepalive: 512, maxFails: 3, failTimeoutSeconds: 10, nextUpstreamTries: 2, retryNonIdempotent: false },
-    health: { edgePath: "/health", upstreamPath: "/health" },
+    health: { edgePath: "/health", upstreamPath: "/health", cacheSeconds: 1 },
     rateLimit: { perMinute: 100, burst: 50 },
+    // 50 assets a page: a 1000-request burst is ~20 cold page loads at once from one address,
+    // then 50 a second. Cached at the edge, an asset costs the app nothing.
+    staticRateLimit: { perMinute: 3000, burst: 1000 },
+    connectionLimit: { perIp: 100 },
     authRateLimit: { perMinute: 10, burst: 5, paths: ["/login", "/auth/", "/api/auth/"] },
     clientMaxBodySize: "10m",
     stubStatusPath: "/stub_status",
@@ -191,6 +213,9 @@ export const nginxNames = {
     keyVar: "$slipway_rate_limit_key",
     logFormat: "slipway_json",
     staticCacheZone: "slipway_static",
+    staticZone: "slipway_static_per_ip",
+    connZone: "slipway_conn_per_ip",
+    healthCacheZone: "slipway_health",
 } as const;
 
 // Headers the edge owns: the app's own copies are hidden so clients never get two (nginx
@@ -286,10 +311,13 @@ class Lines {
 }
 
 /**
- * Renders a complete nginx.conf: an HTTP server that answers ACME challenges and redirects
- * everything else to HTTPS; an HTTPS server with modern TLS, security headers, gzip, per-IP
- * rate limits (stricter on auth paths), an unlimited health location and long-cached static
- * assets, proxying to a keepalive upstream group; and a private `stub_status` listener.
+ * Renders a complete nginx.conf: on each public port a catch-all default server that closes
+ * every request (and, on HTTPS, refuses every handshake) not for `serverName`; for that name,
+ * an HTTP server that answers ACME challenges and redirects everything else to
+ * `https://serverName`, and an HTTPS server with modern TLS, security headers, gzip, per-IP
+ * request and connection limits (stricter on auth paths, generous on static assets), a health
+ * location that is not limited but briefly cached, and long-cached static assets, proxying to a
+ * keepalive upstream group with the configured name as Host; and a private `stub_status` listener.
  * Throws a sentence naming the option when a value is unusable.
  */
 export function renderNginxConf(o: NginxConfOptions): string {
@@ -305,6 +333,9 @@ export function renderNginxConf(o: NginxConfOptions): string {
         if (o.listen.ipv6) fail("listen.ipv6", true, "unset when listen.addresses is given (list an IPv6 address there instead)");
     }
     const publicHttpsPort = checkPort("publicHttpsPort", o.publicHttpsPort ?? httpsPort);
+    // The site as clients reach it: redirects and the upstream Host are built from this, never
+    // from the client's Host header.
+    const publicAuthority = publicHttpsPort === 443 ? serverName : `${serverName}:${publicHttpsPort}`;
     const cert = checkToken("tls.certificate", o.tls?.certificate);
     const certKey = checkToken("tls.certificateKey", o.tls?.certificateKey);
     const ocsp = o.tls.ocspStapling ? checkToken("tls.ocspStapling.trustedCertificate", o.tls.ocspStapling.trustedCertificate) : undefined;
@@ -325,6 +356,10 @@ export function renderNginxConf(o: NginxConfOptions): string {
     const health = { ...d.health, ...o.health };
     checkPath("health.edgePath", health.edgePath);
     checkPath("health.upstreamPath", health.upstreamPath);
+    const healthCache = health.cacheSeconds;
+    if (healthCache !== false && !isInt(healthCache, 1, 60)) fail("health.cacheSeconds", healthCache, "a whole number of seconds from 1 to 60, or false to not cache");
+    const conn = { ...d.connectionLimit, ...o.connectionLimit };
+    checkInt("connectionLimit.perIp", conn.perIp, 1);
     const rate = { ...d.rateLimit, ...o.rateLimit };
     checkInt("rateLimit.perMinute", rate.perMinute, 1);
     checkInt("rateLimit.burst", rate.burst, 0);
@@ -347,6 +382,8 @@ export function renderNginxConf(o: NginxConfOptions): string {
     if (o.staticAssets) {
         checkPath("staticAssets.prefix", o.staticAssets.prefix);
         checkInt("staticAssets.maxAgeSeconds", o.staticAssets.maxAgeSeconds ?? d.staticMaxAgeSeconds, 0);
+        checkInt("staticAssets.rateLimit.perMinute", o.staticAssets.rateLimit?.perMinute ?? d.staticRateLimit.perMinute, 1);
+        checkInt("staticAssets.rateLimit.burst", o.staticAssets.rateLimit?.burst ?? d.staticRateLimit.burst, 0);
         if (o.staticAssets.cache) {
             checkToken("staticAssets.cache.dir", o.staticAssets.cache.dir);
             checkInt("staticAssets.cache.maxSizeMb", o.staticAssets.cache.maxSizeMb ?? d.staticCache.maxSizeMb, 1);
@@ -420,6 +457,10 @@ export function renderNginxConf(o: NginxConfOptions): string {
                 `proxy_cache_path ${staticCache.dir.replace(/\/+$/, "")} levels=1:2 keys_zone=${nginxNames.staticCacheZone}:10m max_size=${maxSize}m inactive=7d use_temp_path=off;`,
             );
         }
+        if (healthCache !== false) {
+            // A few bytes: one key, one small response.
+            c.line(`proxy_cache_path ${tempDir}/health levels=1 keys_zone=${nginxNames.healthCacheZone}:1m max_size=1m inactive=1m use_temp_path=off;`);
+        }
         c.line();
         const fields = accessLogFields.map(([k, v, kind]) => (kind === "number" ? `"${k}":${v}` : `"${k}":"${v}"`)).join(",");
         c.line(`log_format ${nginxNames.logFormat} escape=json '{${fields}}';`);
@@ -452,8 +493,15 @@ export function renderNginxConf(o: NginxConfOptions): string {
         }
         c.line(`limit_req_zone ${limitKey} zone=${nginxNames.perIpZone}:10m rate=${rate.perMinute}r/m;`);
         c.line(`limit_req_zone ${limitKey} zone=${nginxNames.authZone}:10m rate=${auth.perMinute}r/m;`);
+        if (o.staticAssets) {
+            c.line(`limit_req_zone ${limitKey} zone=${nginxNames.staticZone}:10m rate=${o.staticAssets.rateLimit?.perMinute ?? d.staticRateLimit.perMinute}r/m;`);
+        }
         c.line("limit_req_status 429;");
         c.line("limit_req_log_level warn;");
+        // An empty key (an exempt client) is not counted here either.
+        c.line(`limit_conn_zone ${limitKey} zone=${nginxNames.connZone}:10m;`);
+        c.line("limit_conn_status 429;");
+        c.line("limit_conn_log_level warn;");
         c.line();
         c.block(`upstream ${nginxNames.upstream}`, () => {
             // A shared zone lets `resolve` update addresses and all workers share failure counts.
@@ -466,12 +514,14 @@ export function renderNginxConf(o: NginxConfOptions): string {
         c.line();
         c.line("proxy_http_version 1.1;");
         c.line('proxy_set_header Connection "";');
-        c.line("proxy_set_header Host $host;");
+        // The configured name, not $host: the catch-all servers below already close requests for
+        // any other name, and the app builds absolute URLs (password-reset links…) from these.
+        c.line(`proxy_set_header Host ${publicAuthority};`);
         c.line("proxy_set_header X-Real-IP $remote_addr;");
         // The edge is the first hop: a client-sent X-Forwarded-For is replaced, not trusted and appended to.
         c.line("proxy_set_header X-Forwarded-For $remote_addr;");
         c.line("proxy_set_header X-Forwarded-Proto $scheme;");
-        c.line("proxy_set_header X-Forwarded-Host $host;");
+        c.line(`proxy_set_header X-Forwarded-Host ${publicAuthority};`);
         c.line("proxy_set_header X-Request-ID $request_id;");
         c.line("proxy_connect_timeout 5s;");
         c.line("proxy_send_timeout 60s;");
@@ -487,6 +537,17 @@ export function renderNginxConf(o: NginxConfOptions): string {
         c.line("proxy_next_upstream_timeout 15s;");
         for (const h of edgeOwnedHeaders) c.line(`proxy_hide_header ${h};`);
         c.line();
+        // The TLS policy, at this level so every server on the HTTPS port has the same one: the
+        // handshake starts in the default server's context before SNI picks the site's.
+        c.line("ssl_protocols TLSv1.2 TLSv1.3;");
+        c.line("ssl_ecdh_curve X25519:prime256v1:secp384r1;");
+        c.line(`ssl_ciphers ${tlsCiphers};`);
+        c.line("ssl_prefer_server_ciphers off;");
+        c.line("ssl_session_timeout 1d;");
+        c.line("ssl_session_cache shared:SlipwayTLS:10m;");
+        // Tickets would reuse one key for every session until restart, breaking forward secrecy.
+        c.line("ssl_session_tickets off;");
+        c.line();
 
         const listen = (port: number, extra: string): void => {
             if (listenAddresses) {
@@ -497,8 +558,17 @@ export function renderNginxConf(o: NginxConfOptions): string {
             if (o.listen.ipv6) c.line(`listen [::]:${port}${extra};`);
         };
 
+        // The catch-all for every name but the site's (scanners, a stray DNS record, a forged
+        // Host): closed without an answer (444), so the edge never redirects to, or proxies for,
+        // a name it was not given. The listen options (backlog) belong to the default server.
         c.block("server", () => {
             listen(httpPort, ` default_server backlog=${worker.listenBacklog}`);
+            c.line('server_name "";');
+            c.line("return 444;");
+        });
+        c.line();
+        c.block("server", () => {
+            listen(httpPort, "");
             c.line(`server_name ${serverName};`);
             if (acmeWebroot) {
                 // Before the redirect: Let's Encrypt's HTTP-01 check must get the token over plain HTTP.
@@ -509,7 +579,7 @@ export function renderNginxConf(o: NginxConfOptions): string {
                 });
             }
             c.block("location /", () => {
-                c.line(`return 301 https://$host${publicHttpsPort === 443 ? "" : `:${publicHttpsPort}`}$request_uri;`);
+                c.line(`return 301 https://${publicAuthority}$request_uri;`);
             });
         });
         c.line();
@@ -531,20 +601,24 @@ export function renderNginxConf(o: NginxConfOptions): string {
             c.line(`proxy_pass http://${nginxNames.upstream}${path};`);
         };
 
+        const sslFlags = http2 === "listen" ? " ssl http2" : " ssl";
+        // The HTTPS catch-all: a handshake for any other SNI name, or none, is refused before a
+        // certificate is sent (nginx ≥ 1.19.4), so the site's name never leaks to an address
+        // scan. A client that shakes hands for the site and then asks for another Host lands
+        // here too, and is closed.
         c.block("server", () => {
-            listen(httpsPort, `${http2 === "listen" ? " ssl http2" : " ssl"} default_server backlog=${worker.listenBacklog}`);
+            listen(httpsPort, `${sslFlags} default_server backlog=${worker.listenBacklog}`);
+            c.line('server_name "";');
+            c.line("ssl_reject_handshake on;");
+            c.line("return 444;");
+        });
+        c.line();
+        c.block("server", () => {
+            listen(httpsPort, sslFlags);
             if (http2 === "on") c.line("http2 on;");
             c.line(`server_name ${serverName};`);
             c.line(`ssl_certificate ${cert};`);
             c.line(`ssl_certificate_key ${certKey};`);
-            c.line("ssl_protocols TLSv1.2 TLSv1.3;");
-            c.line("ssl_ecdh_curve X25519:prime256v1:secp384r1;");
-            c.line(`ssl_ciphers ${tlsCiphers};`);
-            c.line("ssl_prefer_server_ciphers off;");
-            c.line("ssl_session_timeout 1d;");
-            c.line("ssl_session_cache shared:SlipwayTLS:10m;");
-            // Tickets would reuse one key for every session until restart, breaking forward secrecy.
-            c.line("ssl_session_tickets off;");
             if (ocsp) {
                 c.line("ssl_stapling on;");
                 c.line("ssl_stapling_verify on;");
@@ -553,11 +627,30 @@ export function renderNginxConf(o: NginxConfOptions): string {
             // `add_header` is inherited only by locations that set none of their own: a location
             // adding a header repeats these.
             securityHeaders();
+            // Requests in progress per client IP: a handful of clients cannot hold every worker
+            // connection (and every upstream keepalive slot) with slow requests.
+            c.line(`limit_conn ${nginxNames.connZone} ${conn.perIp};`);
             c.line();
-            // Not rate-limited: monitors probing every few seconds must not trip the limit.
+            // Not rate-limited: monitors probing every few seconds must not trip the limit. But
+            // each call runs a database query, so instead of a limit (which would fail a monitor
+            // behind a busy NAT) the edge reuses a 200 for cacheSeconds, and the lock sends one
+            // request per window to the app however many arrive at once. Only 200s are kept: a
+            // failure is seen by the next probe, and no stale answer is ever served for an outage.
             c.block(`location = ${health.edgePath}`, () => {
                 c.line("access_log off;");
                 proxy(health.upstreamPath);
+                if (healthCache !== false) {
+                    c.line(`proxy_cache ${nginxNames.healthCacheZone};`);
+                    // One answer for every query string: `/health?x=<random>` cannot bypass it.
+                    c.line(`proxy_cache_key ${nginxNames.healthCacheZone};`);
+                    c.line(`proxy_cache_valid 200 ${healthCache}s;`);
+                    // The app marks /health no-store (for clients, which still get that header).
+                    c.line("proxy_ignore_headers Cache-Control Expires;");
+                    c.line("proxy_cache_lock on;");
+                    c.line("proxy_cache_lock_timeout 5s;");
+                    c.line("add_header X-Cache-Status $upstream_cache_status;");
+                    securityHeaders();
+                }
             });
             for (const p of denyPaths) {
                 c.block(`location ^~ ${p}`, () => c.line("return 404;"));
@@ -571,8 +664,11 @@ export function renderNginxConf(o: NginxConfOptions): string {
             if (o.staticAssets) {
                 const maxAge = o.staticAssets.maxAgeSeconds ?? d.staticMaxAgeSeconds;
                 const cache = o.staticAssets.cache;
+                const staticBurst = o.staticAssets.rateLimit?.burst ?? d.staticRateLimit.burst;
                 c.block(`location ^~ ${o.staticAssets.prefix}`, () => {
-                    limited(false);
+                    // Its own generous zone, not the app's: a page's assets do not use up the
+                    // app's per-IP limit (an office behind one NAT loads many pages at once).
+                    c.line(`limit_req zone=${nginxNames.staticZone} burst=${staticBurst} nodelay;`);
                     proxy();
                     if (cache) {
                         c.line(`proxy_cache ${nginxNames.staticCacheZone};`);

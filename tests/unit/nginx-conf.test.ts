@@ -115,7 +115,13 @@ const render = (extra: Partial<NginxConfOptions> = {}) => {
     };
     const https = single("HTTPS", (s) => all(s.children, "ssl_certificate").length === 1);
     const redirects = (s: Directive) => all(s.children, "location").some((l) => all(l.children, "return").some((r) => r.args[0] === "301"));
-    return { text, tree, http, servers, byPort, httpServer: single("HTTP", redirects), https };
+    // The catch-alls: a server-level `return 444`, on the plain or the TLS listeners.
+    const closes = (s: Directive) => all(s.children, "return").some((r) => r.args[0] === "444");
+    const tlsListen = (s: Directive) => all(s.children, "listen").some((l) => l.args.includes("ssl"));
+    const catchAllHttp = single("HTTP catch-all", (s) => closes(s) && !tlsListen(s));
+    const catchAllHttps = single("HTTPS catch-all", (s) => closes(s) && tlsListen(s));
+    const listens = (s: Directive) => all(s.children, "listen").map((l) => l.args.join(" "));
+    return { text, tree, http, servers, byPort, httpServer: single("HTTP", redirects), https, catchAllHttp, catchAllHttps, listens };
 };
 
 describe("renderNginxConf: overall structure", () => {
@@ -129,7 +135,8 @@ describe("renderNginxConf: overall structure", () => {
         // Each proxied client holds two connections; 1000 clients need 2000 per worker at most.
         expect(Number(args(events.children, "worker_connections")[0])).toBeGreaterThanOrEqual(2048);
         expect(Number(args(tree, "worker_rlimit_nofile")[0])).toBeGreaterThanOrEqual(2 * Number(args(events.children, "worker_connections")[0]));
-        expect(servers).toHaveLength(3);
+        // Catch-all and site on each of HTTP and HTTPS, and stub_status.
+        expect(servers).toHaveLength(5);
         // No `user` unless asked: an unprivileged nginx (the live tests) warns about it.
         expect(all(tree, "user")).toHaveLength(0);
         expect(all(tree, "daemon")).toHaveLength(0);
@@ -203,32 +210,33 @@ describe("renderNginxConf: HTTP server", () => {
         const acme = location(httpServer, "^~", "/.well-known/acme-challenge/");
         expect(args(acme.children, "root")).toEqual(["/var/www/acme"]);
         expect(args(acme.children, "try_files")).toEqual(["$uri", "=404"]);
-        expect(args(location(httpServer, "/").children, "return")).toEqual(["301", "https://$host$request_uri"]);
+        expect(args(location(httpServer, "/").children, "return")).toEqual(["301", "https://app.example.com$request_uri"]);
         expect(text.indexOf("acme-challenge")).toBeLessThan(text.indexOf("return 301"));
         expect(all(httpServer.children, "add_header")).toHaveLength(0);
     });
 
     it("redirects to the public HTTPS port when it is not 443, and drops ACME without a webroot", () => {
         const { httpServer } = render({ publicHttpsPort: 8443, acmeWebroot: undefined });
-        expect(args(location(httpServer, "/").children, "return")).toEqual(["301", "https://$host:8443$request_uri"]);
+        expect(args(location(httpServer, "/").children, "return")).toEqual(["301", "https://app.example.com:8443$request_uri"]);
         expect(all(httpServer.children, "location")).toHaveLength(1);
     });
 
-    it("listens on the ports it is given, and on IPv6 when asked", () => {
-        const { servers } = render({ listen: { http: 8080, https: 8443, ipv6: true } });
-        const listens = servers.flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
-        expect(listens).toEqual(
-            expect.arrayContaining(["8080 default_server backlog=4096", "[::]:8080 default_server backlog=4096", "8443 ssl default_server backlog=4096", "[::]:8443 ssl default_server backlog=4096"]),
-        );
+    it("listens on the ports it is given, and on IPv6 when asked: the catch-alls are the default servers, on every listener", () => {
+        const { catchAllHttp, catchAllHttps, httpServer, https, listens } = render({ listen: { http: 8080, https: 8443, ipv6: true } });
+        expect(listens(catchAllHttp)).toEqual(["8080 default_server backlog=4096", "[::]:8080 default_server backlog=4096"]);
+        expect(listens(catchAllHttps)).toEqual(["8443 ssl default_server backlog=4096", "[::]:8443 ssl default_server backlog=4096"]);
+        expect(listens(httpServer)).toEqual(["8080", "[::]:8080"]);
+        expect(listens(https)).toEqual(["8443 ssl", "[::]:8443 ssl"]);
         // The redirect follows the HTTPS listener by default.
-        const http = servers.find((s) => all(s.children, "listen").some((l) => l.args[0] === "8080"))!;
-        expect(args(location(http, "/").children, "return")[1]).toBe("https://$host:8443$request_uri");
+        expect(args(location(httpServer, "/").children, "return")[1]).toBe("https://app.example.com:8443$request_uri");
     });
+
     it("caches static assets at the edge only when given a cache dir: bounded, locked, stale while the app is down", () => {
+        const staticPaths = (tree: Directive[]) => all(one(tree, "http").children, "proxy_cache_path").filter((p) => p.args.some((a) => a.startsWith(`keys_zone=${nginxNames.staticCacheZone}:`)));
         const without = render({ staticAssets: { prefix: "/static/" } });
-        expect(all(one(without.tree, "http").children, "proxy_cache_path")).toEqual([]);
+        expect(staticPaths(without.tree)).toEqual([]);
         const { tree, servers } = render({ staticAssets: { prefix: "/static/", cache: { dir: "/var/cache/nginx/static/", maxSizeMb: 16, validMinutes: 5 } } });
-        expect(args(one(tree, "http").children, "proxy_cache_path")).toEqual([
+        expect(one(staticPaths(tree), "proxy_cache_path").args).toEqual([
             "/var/cache/nginx/static",
             "levels=1:2",
             "keys_zone=slipway_static:10m",
@@ -236,52 +244,101 @@ describe("renderNginxConf: HTTP server", () => {
             "inactive=7d",
             "use_temp_path=off",
         ]);
-        const https = servers.find((x) => all(x.children, "listen").some((l) => l.args.includes("ssl")))!;
+        const https = servers.find((x) => all(x.children, "ssl_certificate").length === 1)!;
         const assets = all(https.children, "location").find((l) => l.args.join(" ") === "^~ /static/")!;
         expect(args(assets.children, "proxy_cache")).toEqual(["slipway_static"]);
         expect(all(assets.children, "proxy_cache_valid").map((l) => l.args)).toEqual([["200", "5m"], ["404", "1m"]]);
         expect(args(assets.children, "proxy_cache_lock")).toEqual(["on"]);
         expect(args(assets.children, "proxy_cache_use_stale")).toEqual(expect.arrayContaining(["error", "timeout", "http_502", "http_503"]));
-        // Only the asset location caches.
-        for (const loc of all(https.children, "location").filter((l) => l !== assets)) expect(all(loc.children ?? [], "proxy_cache")).toEqual([]);
+        // Only the asset location uses the asset cache.
+        for (const loc of all(https.children, "location").filter((l) => l !== assets)) {
+            expect(all(loc.children ?? [], "proxy_cache").filter((d) => d.args[0] === nginxNames.staticCacheZone)).toEqual([]);
+        }
         expect(() => render({ staticAssets: { prefix: "/static/", cache: { dir: "/tmp/a b" } } })).toThrow(/staticAssets\.cache\.dir/);
         expect(() => render({ staticAssets: { prefix: "/static/", cache: { dir: "/tmp/c", maxSizeMb: 0 } } })).toThrow(/staticAssets\.cache\.maxSizeMb/);
     });
 
     it("gives the public listeners a deep accept queue, configurable (a connection burst waits instead of retrying its SYN)", () => {
-        const { servers } = render({ listen: { http: 8080, https: 8443 }, worker: { listenBacklog: 1024 } });
-        const listens = servers.slice(0, 2).flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
-        expect(listens).toEqual(["8080 default_server backlog=1024", "8443 ssl default_server backlog=1024"]);
+        const { servers, listens } = render({ listen: { http: 8080, https: 8443 }, worker: { listenBacklog: 1024 } });
+        // Socket options go on one listen per address:port (nginx refuses them twice): the default server's.
+        expect(servers.slice(0, 4).flatMap(listens)).toEqual(["8080 default_server backlog=1024", "8080", "8443 ssl default_server backlog=1024", "8443 ssl"]);
         expect(() => render({ worker: { listenBacklog: 0 } })).toThrow(/worker\.listenBacklog/);
     });
 
     it("listens on exactly the addresses it is given, IPv6 ones bracketed", () => {
-        const { servers } = render({ listen: { http: 8080, https: 8443, addresses: ["127.0.0.1", "::1"] } });
-        const listens = servers.slice(0, 2).flatMap((s) => all(s.children, "listen").map((l) => l.args.join(" ")));
-        expect(listens).toEqual([
+        const { servers, listens } = render({ listen: { http: 8080, https: 8443, addresses: ["127.0.0.1", "::1"] } });
+        expect(servers.slice(0, 4).flatMap(listens)).toEqual([
             "127.0.0.1:8080 default_server backlog=4096",
             "[::1]:8080 default_server backlog=4096",
+            "127.0.0.1:8080",
+            "[::1]:8080",
             "127.0.0.1:8443 ssl default_server backlog=4096",
             "[::1]:8443 ssl default_server backlog=4096",
+            "127.0.0.1:8443 ssl",
+            "[::1]:8443 ssl",
         ]);
     });
 });
 
+describe("renderNginxConf: only the configured name is answered", () => {
+    it("closes every other Host on the HTTP port (444), with no redirect, ACME or proxy there", () => {
+        const { catchAllHttp, servers } = render();
+        expect(args(catchAllHttp.children, "server_name")).toEqual([""]);
+        expect(args(catchAllHttp.children, "return")).toEqual(["444"]);
+        expect(all(catchAllHttp.children, "location")).toHaveLength(0);
+        expect(all(catchAllHttp.children, "proxy_pass")).toHaveLength(0);
+        // It is the only default server on port 80 and the only one without the site's name.
+        const defaults80 = servers.filter((s) => all(s.children, "listen").some((l) => l.args[0] === "80" && l.args.includes("default_server")));
+        expect(defaults80).toEqual([catchAllHttp]);
+    });
+
+    it("refuses the TLS handshake for any other SNI name (no certificate), and closes a request for another Host", () => {
+        const { catchAllHttps, https, servers } = render();
+        expect(args(catchAllHttps.children, "ssl_reject_handshake")).toEqual(["on"]);
+        expect(args(catchAllHttps.children, "return")).toEqual(["444"]);
+        expect(all(catchAllHttps.children, "ssl_certificate")).toHaveLength(0);
+        expect(all(catchAllHttps.children, "location")).toHaveLength(0);
+        const defaults443 = servers.filter((s) => all(s.children, "listen").some((l) => l.args[0] === "443" && l.args.includes("default_server")));
+        expect(defaults443).toEqual([catchAllHttps]);
+        expect(all(https.children, "ssl_reject_handshake")).toHaveLength(0);
+    });
+
+    it("names the site in every server that answers, and nowhere uses the client's Host to build a URL or a header", () => {
+        const { httpServer, https, text } = render({ serverName: "shop.example.org", publicHttpsPort: 8443 });
+        expect(args(httpServer.children, "server_name")).toEqual(["shop.example.org"]);
+        expect(args(https.children, "server_name")).toEqual(["shop.example.org"]);
+        expect(args(location(httpServer, "/").children, "return")).toEqual(["301", "https://shop.example.org:8443$request_uri"]);
+        // $host is the client's Host (or SNI name): only the access log may record it.
+        const uses = text.split("\n").filter((l) => /\$(host|http_host|server_name)\b/.test(l));
+        expect(uses).toHaveLength(1);
+        expect(uses[0]).toMatch(/^\s*log_format /);
+    });
+
+    it("serves ACME challenges only for the site's name, on its HTTP server", () => {
+        const { catchAllHttp, httpServer, catchAllHttps, https } = render();
+        for (const s of [catchAllHttp, catchAllHttps, https]) expect(all(s.children, "location").some((l) => l.args.includes("/.well-known/acme-challenge/"))).toBe(false);
+        expect(location(httpServer, "^~", "/.well-known/acme-challenge/")).toBeDefined();
+    });
+});
+
 describe("renderNginxConf: HTTPS server", () => {
-    it("uses TLS 1.2/1.3 with the intermediate ECDHE suites, a shared session cache and no tickets", () => {
-        const { https } = render();
-        const c = https.children;
-        expect(args(c, "listen")).toEqual(["443", "ssl", "default_server", "backlog=4096"]);
-        expect(args(c, "http2")).toEqual(["on"]);
-        expect(args(c, "ssl_certificate")).toEqual(["/etc/ssl/slipway/fullchain.pem"]);
-        expect(args(c, "ssl_certificate_key")).toEqual(["/etc/ssl/slipway/privkey.pem"]);
+    it("uses TLS 1.2/1.3 with the intermediate ECDHE suites, a shared session cache and no tickets, for every server on the port", () => {
+        const { https, http, catchAllHttps } = render();
+        expect(args(https.children, "listen")).toEqual(["443", "ssl"]);
+        expect(args(https.children, "http2")).toEqual(["on"]);
+        expect(args(https.children, "ssl_certificate")).toEqual(["/etc/ssl/slipway/fullchain.pem"]);
+        expect(args(https.children, "ssl_certificate_key")).toEqual(["/etc/ssl/slipway/privkey.pem"]);
+        // At http level: the handshake starts in the default (catch-all) server's context, so
+        // neither server may have a policy of its own.
+        const c = http.children;
+        for (const s of [https, catchAllHttps]) for (const d of ["ssl_protocols", "ssl_ciphers", "ssl_session_tickets"]) expect(all(s.children, d), d).toHaveLength(0);
         expect(args(c, "ssl_protocols")).toEqual(["TLSv1.2", "TLSv1.3"]);
         expect(args(c, "ssl_ciphers")).toEqual([tlsCiphers]);
         expect(tlsCiphers.split(":").every((s) => s.startsWith("ECDHE-") && /GCM|CHACHA20/.test(s))).toBe(true);
         expect(args(c, "ssl_prefer_server_ciphers")).toEqual(["off"]);
         expect(args(c, "ssl_session_tickets")).toEqual(["off"]);
         expect(args(c, "ssl_session_cache")[0]).toMatch(/^shared:/);
-        expect(all(c, "ssl_stapling")).toHaveLength(0);
+        expect(all(https.children, "ssl_stapling")).toHaveLength(0);
     });
 
     it("staples OCSP only when given a trusted chain, and supports the older http2 listen flag", () => {
@@ -292,7 +349,7 @@ describe("renderNginxConf: HTTPS server", () => {
         expect(args(https.children, "ssl_stapling")).toEqual(["on"]);
         expect(args(https.children, "ssl_stapling_verify")).toEqual(["on"]);
         expect(args(https.children, "ssl_trusted_certificate")).toEqual(["/etc/ssl/slipway/chain.pem"]);
-        expect(args(https.children, "listen")).toEqual(["443", "ssl", "http2", "default_server", "backlog=4096"]);
+        expect(args(https.children, "listen")).toEqual(["443", "ssl", "http2"]);
         expect(all(https.children, "http2")).toHaveLength(0);
     });
 
@@ -328,11 +385,16 @@ describe("renderNginxConf: HTTPS server", () => {
         const setHeaders = Object.fromEntries(all(c, "proxy_set_header").map((h) => [h.args[0], h.args[1]]));
         expect(setHeaders).toMatchObject({
             Connection: "",
-            Host: "$host",
+            // The configured name, whatever Host the client sent.
+            Host: "app.example.com",
+            "X-Forwarded-Host": "app.example.com",
             "X-Real-IP": "$remote_addr",
             "X-Forwarded-For": "$remote_addr",
             "X-Forwarded-Proto": "$scheme",
         });
+        // With a public port other than 443, the name as clients reach it (what the app's absolute URLs need).
+        const onPort = Object.fromEntries(all(render({ publicHttpsPort: 8443 }).http.children, "proxy_set_header").map((h) => [h.args[0], h.args[1]]));
+        expect([onPort.Host, onPort["X-Forwarded-Host"]]).toEqual(["app.example.com:8443", "app.example.com:8443"]);
         expect(args(c, "proxy_next_upstream")).toEqual(["error", "timeout", "http_502", "http_504"]);
         expect(args(c, "proxy_next_upstream_tries")).toEqual(["2"]);
         const hidden = all(c, "proxy_hide_header").map((h) => h.args[0]);
@@ -372,6 +434,27 @@ describe("renderNginxConf: HTTPS server", () => {
         expect(args(location(https, "/").children, "proxy_pass")).toEqual([`http://${nginxNames.upstream}`]);
     });
 
+    it("caches only the app's 200 for /health for a second, one key whatever the query, one request per window (the lock)", () => {
+        const { http, https } = render();
+        expect(args(http.children, "proxy_cache_path").slice(0, 3)).toEqual(["/var/cache/nginx/health", "levels=1", `keys_zone=${nginxNames.healthCacheZone}:1m`]);
+        const c = location(https, "=", "/health").children;
+        expect(args(c, "proxy_cache")).toEqual([nginxNames.healthCacheZone]);
+        expect(args(c, "proxy_cache_key")).toEqual([nginxNames.healthCacheZone]);
+        // 200 only: a 503 (database down) is never kept, and nothing stale is served.
+        expect(all(c, "proxy_cache_valid").map((d) => d.args)).toEqual([["200", "1s"]]);
+        expect(all(c, "proxy_cache_use_stale")).toHaveLength(0);
+        expect(args(c, "proxy_cache_lock")).toEqual(["on"]);
+        // The app answers no-store, which nginx would otherwise obey.
+        expect(args(c, "proxy_ignore_headers")).toEqual(["Cache-Control", "Expires"]);
+        // A location with its own add_header repeats the security headers.
+        expect(all(c, "add_header").map((h) => h.args[0])).toEqual(expect.arrayContaining(["X-Cache-Status", "Strict-Transport-Security", "Content-Security-Policy"]));
+
+        expect(all(location(render({ health: { cacheSeconds: 2 } }).https, "=", "/health").children, "proxy_cache_valid")[0].args).toEqual(["200", "2s"]);
+        const off = render({ health: { cacheSeconds: false } });
+        expect(all(location(off.https, "=", "/health").children, "proxy_cache")).toHaveLength(0);
+        expect(all(off.http.children, "proxy_cache_path").map((p) => p.args[0])).not.toContain("/var/cache/nginx/health");
+    });
+
     it("serves the static prefix with a one-year immutable cache and keeps the security headers there", () => {
         const { https } = render();
         const s = location(https, "^~", "/static/");
@@ -382,7 +465,6 @@ describe("renderNginxConf: HTTPS server", () => {
             expect(headers.find((h) => h[0] === name)?.at(-1), name).toBe("always");
         }
         expect(all(s.children, "proxy_hide_header").map((h) => h.args[0])).toEqual(expect.arrayContaining(["Cache-Control", "X-Powered-By"]));
-        expect(args(s.children, "limit_req")[0]).toBe(`zone=${nginxNames.perIpZone}`);
         expect(all(render({ staticAssets: undefined }).https.children, "location").some((l) => l.args.includes("/static/"))).toBe(false);
     });
 
@@ -415,10 +497,34 @@ describe("renderNginxConf: rate limits", () => {
         }
     });
 
+    it("gives static assets their own generous zone, so a page's assets do not spend the app's limit", () => {
+        const { http, https } = render();
+        const zones = all(http.children, "limit_req_zone").map((z) => z.args);
+        expect(zones).toContainEqual(["$binary_remote_addr", `zone=${nginxNames.staticZone}:10m`, "rate=3000r/m"]);
+        const assets = location(https, "^~", "/static/");
+        expect(all(assets.children, "limit_req").map((l) => l.args)).toEqual([[`zone=${nginxNames.staticZone}`, "burst=1000", "nodelay"]]);
+        const tuned = render({ staticAssets: { prefix: "/assets/", rateLimit: { perMinute: 600, burst: 200 } } });
+        expect(all(tuned.http.children, "limit_req_zone").map((z) => z.args[2])).toContain("rate=600r/m");
+        expect(all(location(tuned.https, "^~", "/assets/").children, "limit_req").map((l) => l.args[1])).toEqual(["burst=200"]);
+        // No asset prefix, no zone.
+        expect(all(render({ staticAssets: undefined }).http.children, "limit_req_zone").some((z) => z.args[1].startsWith(`zone=${nginxNames.staticZone}`))).toBe(false);
+    });
+
+    it("caps requests in progress per IP (limit_conn 100 by default, configurable) with 429, on the site's HTTPS server", () => {
+        const { http, https, catchAllHttps } = render();
+        expect(args(http.children, "limit_conn_zone")).toEqual(["$binary_remote_addr", `zone=${nginxNames.connZone}:10m`]);
+        expect(args(http.children, "limit_conn_status")).toEqual(["429"]);
+        expect(args(https.children, "limit_conn")).toEqual([nginxNames.connZone, "100"]);
+        expect(all(catchAllHttps.children, "limit_conn")).toHaveLength(0);
+        expect(args(render({ connectionLimit: { perIp: 20 } }).https.children, "limit_conn")).toEqual([nginxNames.connZone, "20"]);
+        // Exempt clients (the benchmark's loopback) are exempt from it too.
+        expect(args(render({ rateLimit: { exemptCidrs: ["127.0.0.1"] } }).http.children, "limit_conn_zone")[0]).toBe(nginxNames.keyVar);
+    });
+
     it("uses the configured rates, bursts and auth paths", () => {
         const { http, https } = render({ rateLimit: { perMinute: 600, burst: 120 }, authRateLimit: { perMinute: 20, burst: 2, paths: ["/session"] } });
         const zones = all(http.children, "limit_req_zone").map((z) => z.args[2]);
-        expect(zones).toEqual(["rate=600r/m", "rate=20r/m"]);
+        expect(zones).toEqual(["rate=600r/m", "rate=20r/m", "rate=3000r/m"]);
         expect(all(location(https, "^~", "/session").children, "limit_req").map((l) => l.args[1])).toEqual(["burst=120", "burst=2"]);
         expect(all(https.children, "location").some((l) => l.args.includes("/login"))).toBe(false);
     });
@@ -438,7 +544,7 @@ describe("renderNginxConf: rate limits", () => {
             ["0", "$binary_remote_addr"],
             ["1", ""],
         ]);
-        for (const z of all(http.children, "limit_req_zone")) expect(z.args[0]).toBe(nginxNames.keyVar);
+        for (const z of [...all(http.children, "limit_req_zone"), ...all(http.children, "limit_conn_zone")]) expect(z.args[0]).toBe(nginxNames.keyVar);
     });
 });
 
@@ -457,7 +563,7 @@ describe("renderNginxConf: stub_status", () => {
         const { byPort } = render({ stubStatus: { listen: "127.0.0.1:9145", path: "/nginx_status", allow: ["127.0.0.1"] } });
         const loc = location(byPort("127.0.0.1:9145"), "=", "/nginx_status");
         expect(all(loc.children, "allow").map((a) => a.args[0])).toEqual(["127.0.0.1"]);
-        expect(render({ stubStatus: undefined }).servers).toHaveLength(2);
+        expect(render({ stubStatus: undefined }).servers).toHaveLength(4);
     });
 });
 
@@ -479,6 +585,10 @@ describe("renderNginxConf: refusals", () => {
         [{ authRateLimit: { paths: ["/login"] }, denyPaths: ["/login"] }, /listed once/],
         [{ tls: { certificate: "/etc/a cert.pem", certificateKey: "/k" } }, /tls.certificate/],
         [{ health: { upstreamPath: "health" } }, /health.upstreamPath/],
+        [{ health: { cacheSeconds: 0 } }, /health.cacheSeconds is 0/],
+        [{ health: { cacheSeconds: 1.5 } }, /health.cacheSeconds/],
+        [{ connectionLimit: { perIp: 0 } }, /connectionLimit.perIp is 0/],
+        [{ staticAssets: { prefix: "/static/", rateLimit: { perMinute: 0 } } }, /staticAssets.rateLimit.perMinute/],
         [{ worker: { connections: 10 } }, /worker.connections/],
         [{ listen: { http: 80, https: 443, addresses: [] } }, /listen.addresses/],
         [{ listen: { http: 80, https: 443, addresses: ["localhost"] } }, /listen.addresses is "localhost"/],
