@@ -16,7 +16,7 @@ import { jobNames } from "../../components/monitoring/prometheus-yml";
 import { usePayload } from "./harness/lifecycle";
 import type { Payload } from "./harness/payload";
 import { waitFor } from "./harness/processes";
-import { receiverNames } from "../../components/monitoring/alertmanager-yml";
+import { receiverNames, watchdogAlertName } from "../../components/monitoring/alertmanager-yml";
 import type { AlertNotification } from "./harness/webhook";
 
 const ALERT = "RedisDown";
@@ -49,7 +49,7 @@ const notified = (p: Payload, status: AlertNotification["status"]): AlertNotific
 
 const payload = usePayload({
     label: "alert-firing",
-    monitoring: { scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, alertForOverrides: { [ALERT]: ALERT_FOR } },
+    monitoring: { scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, alertForOverrides: { [ALERT]: ALERT_FOR, [watchdogAlertName]: "1s" } },
 });
 // Registered after usePayload's, so it runs before the payload stops.
 afterAll(() => {
@@ -97,6 +97,29 @@ describe(`${ALERT} driven by stopping Redis`, () => {
         expect(alert?.annotations.summary).toBe("Redis is down");
         expect(n.receiver).toBe(receiverNames.notify);
         console.log(`alert-firing: webhook notified (firing) ${timings.notified} s after Redis stopped`);
+    });
+
+    it("reaches Slack through slack_configs (URL from api_url_file) as Slack's JSON: text and attachments", async () => {
+        const p = payload();
+        const body = (await waitFor(() => monitoring(p).slack.notifications[0], { timeoutMs: FIRE_WITHIN_MS, intervalMs: 200, what: "a Slack post" })) as unknown as Record<string, unknown>;
+        // Slack's incoming-webhook shape, not Alertmanager's webhook JSON (which Slack rejects).
+        expect(body.alerts).toBeUndefined();
+        const attachments = body.attachments as { title?: string; text?: string }[];
+        expect(attachments).toHaveLength(1);
+        expect(attachments[0].title).toMatch(new RegExp(`^\\[FIRING:1\\] ${ALERT}$`));
+        expect(attachments[0].text).toContain("*Redis is down* (critical)");
+        // The heartbeat never reaches people.
+        expect(JSON.stringify(monitoring(p).slack.notifications)).not.toContain(watchdogAlertName);
+        expect(JSON.stringify(monitoring(p).webhook.notifications)).not.toContain(watchdogAlertName);
+    });
+
+    it("sends the Watchdog heartbeat to the dead man's switch, and only it", async () => {
+        const p = payload();
+        const n = await waitFor(() => monitoring(p).deadMansSwitch.notifications[0], { timeoutMs: FIRE_WITHIN_MS, intervalMs: 200, what: "a Watchdog ping" });
+        expect(n.receiver).toBe(receiverNames.deadMansSwitch);
+        expect(n.status).toBe("firing");
+        expect(monitoring(p).deadMansSwitch.notifications.flatMap((x) => x.alerts.map((a) => a.labels.alertname))).toEqual(expect.arrayContaining([watchdogAlertName]));
+        expect(monitoring(p).deadMansSwitch.notifications.every((x) => x.alerts.every((a) => a.labels.alertname === watchdogAlertName))).toBe(true);
     });
 
     it("resolves when Redis is back, in Prometheus and at the webhook", async () => {

@@ -58,6 +58,10 @@ export interface Monitoring {
     /** node_exporter's textfile collector directory (the backup job writes its metric here). */
     readonly textfileDir: string;
     readonly webhook: AlertWebhook;
+    /** A loopback stand-in for Slack's incoming webhook: Alertmanager's slack_configs posts here (api_url_file). */
+    readonly slack: AlertWebhook;
+    /** A loopback dead man's switch: only the Watchdog heartbeat is sent here. */
+    readonly deadMansSwitch: AlertWebhook;
     /** Each server by name: prometheus, alertmanager, node-exporter, postgres-exporter, redis-exporter, nginx-exporter, blackbox-exporter. */
     readonly processes: Record<string, ManagedProcess>;
     /** An instant PromQL query. */
@@ -92,6 +96,8 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
     };
 
     const webhook = await startAlertWebhook();
+    const slack = await startAlertWebhook();
+    const deadMansSwitch = await startAlertWebhook();
     const rulesFile = file("rules.yml", renderAlertRules({ thresholds: { ...defaultThresholds }, dataMountpoint: "/", forOverrides: o.alertForOverrides }));
     const interval = (s: number | undefined): number => s ?? 2;
     const promConf = file(
@@ -116,7 +122,19 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
             externalLabels: { stack: "live" },
         }),
     );
-    const amConf = file("alertmanager.yml", renderAlertmanagerYml({ webhookUrl: webhook.url, groupWait: "1s", groupInterval: "2s", repeatInterval: "1h" }), 0o600);
+    const slackUrlFile = file("slack-api-url", `${slack.url}\n`, 0o600);
+    const amConf = file(
+        "alertmanager.yml",
+        renderAlertmanagerYml({
+            webhookUrl: webhook.url,
+            slack: { apiUrlFile: slackUrlFile },
+            deadMansSwitch: { url: deadMansSwitch.url, repeatInterval: "1m" },
+            groupWait: "1s",
+            groupInterval: "2s",
+            repeatInterval: "1h",
+        }),
+        0o600,
+    );
     const blackboxConf = file("blackbox.yml", renderBlackboxYml({ caFile: o.tls.caFile, serverName: o.tls.serverName, timeoutSeconds: 5 }));
     await runOk("promtool", ["check", "config", promConf], { timeoutMs: 30_000 });
     await runOk("amtool", ["check-config", amConf], { timeoutMs: 30_000 });
@@ -164,6 +182,8 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
         alertmanagerUrl: `http://${at(alertmanagerPort)}`,
         textfileDir,
         webhook,
+        slack,
+        deadMansSwitch,
         processes,
         query: async (promql) => {
             const data = await getJson<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
@@ -181,6 +201,8 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
         stop: async () => {
             for (const p of Object.values(processes).reverse()) await p.stop();
             await webhook.close();
+            await slack.close();
+            await deadMansSwitch.close();
         },
     };
 }
