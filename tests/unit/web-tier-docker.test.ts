@@ -238,7 +238,9 @@ describe("DockerWebTier (local: self-signed, loopback)", () => {
         expect(text).toContain("resolver 127.0.0.11");
         expect(text).toContain("ssl_certificate /etc/slipway/nginx/certs/fullchain.pem;");
         expect(text).toContain("ssl_certificate_key /etc/slipway/nginx/certs/privkey.pem;");
-        expect(text).toContain("return 301 https://$host:8443$request_uri;");
+        // Built from the domain and the published port, never from the client's Host.
+        expect(text).toContain("return 301 https://app.slipway.test:8443$request_uri;");
+        expect(text).toContain("proxy_set_header Host app.slipway.test:8443;");
         expect(text).toContain("user nginx;");
         expect(text).toContain("location ^~ /metrics");
         expect(text).toContain(`rate=100r/m`);
@@ -325,7 +327,8 @@ describe("DockerWebTier (vps: Let's Encrypt)", () => {
         const text = String(file("nginx/nginx.conf").inputs.stdin);
         expect(text).toContain("location ^~ /.well-known/acme-challenge/");
         expect(text).toContain("root /var/www/acme;");
-        expect(text).toContain("return 301 https://$host$request_uri;");
+        expect(text).toContain("return 301 https://app.example.com$request_uri;");
+        expect(text).toContain("proxy_set_header Host app.example.com;");
         expect(edge.inputs.volumes).toEqual([
             { hostPath: "/srv/slipway/nginx", containerPath: "/etc/slipway/nginx", readOnly: true },
             { hostPath: "/srv/slipway/acme/webroot", containerPath: "/var/www/acme", readOnly: true },
