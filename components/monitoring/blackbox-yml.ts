@@ -8,7 +8,7 @@ export interface BlackboxYmlOptions {
     insecureSkipVerify?: boolean;
     /** A CA bundle (PEM path) to verify the certificate against instead of the system roots: a private or test CA. @default the system roots */
     caFile?: string;
-    /** The TLS server name to ask for and verify, when the probed address is not the site's name. @default the probed host */
+    /** The site's name, when the probed address is not it: the TLS server name asked for and verified, and the HTTP probe's Host. @default the probed host */
     serverName?: string;
     /** Probe over IPv4 first (droplets have IPv4; Docker networks often lack IPv6). @default "ip4" */
     preferredIpProtocol?: "ip4" | "ip6";
@@ -42,6 +42,9 @@ export function renderBlackboxYml(o: BlackboxYmlOptions = {}): string {
                     // The health URL is https: a plain-HTTP answer means TLS is broken.
                     fail_if_not_ssl: o.requireTls ?? true,
                     follow_redirects: false,
+                    // The edge answers only its own name (any other Host is closed): when the
+                    // probed address is not that name, the Host header must carry it as the SNI does.
+                    ...(o.serverName !== undefined ? { headers: { Host: o.serverName } } : {}),
                     tls_config,
                 },
             },
