@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { userKeyLinePattern, userKeyProblem } from "../components/host/ssh-keys";
 import { cloudWatchRetentionDays, isCloudWatchRetention } from "../components/shared/cloudwatch";
 
 /**
@@ -249,12 +250,12 @@ export const backupsSchema = obj({
     transitionToColdAfterDays: doc(intIn(1, 3650), { description: "aws: days before backups move to a colder storage class (fewer than retentionDays).", default: "30" }),
 }).partial();
 
+// The key types the droplet's sshd accepts (PubkeyAcceptedAlgorithms, RequiredRSASize): one table.
 const sshPublicKey = () =>
-    pattern(
-        /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa) [A-Za-z0-9+/]+={0,3}( [^\n]*)?$/,
-        "an OpenSSH public key line such as ssh-ed25519 AAAA… you@laptop",
-        16384,
-    );
+    pattern(userKeyLinePattern, "an OpenSSH public key line such as ssh-ed25519 AAAA… you@laptop", 16384).superRefine((key, ctx) => {
+        const problem = userKeyProblem(key);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+    });
 
 export const vpsSchema = obj({
     region: doc(pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1", 8), { description: "The droplet's (and the backup bucket's) DigitalOcean region.", default: "nyc3" }),

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { stringify } from "yaml";
 import { containerLogOptions } from "../shared/docker";
 import { shellQuote } from "../shared/host-files";
+import { minRsaBits, pubkeyAcceptedAlgorithms, userKeyProblem } from "./ssh-keys";
 
 /** Everything the droplet's first boot needs; every path and name is an option. */
 export interface CloudInitOptions {
@@ -35,6 +36,8 @@ export const cloudInitPaths = {
     sysctl: "/etc/sysctl.d/60-slipway.conf",
     dockerDropIn: "/etc/systemd/system/docker.service.d/10-slipway-data.conf",
     bootstrap: "/usr/local/sbin/slipway-bootstrap",
+    metadataBlock: "/usr/local/sbin/slipway-metadata-block",
+    metadataBlockUnit: "/etc/systemd/system/slipway-metadata-block.service",
     swapFile: "/swapfile",
 } as const;
 
@@ -55,7 +58,9 @@ function check(o: CloudInitOptions): void {
     }
     if (o.authorizedKeys.length === 0) throw new Error(`At least one authorized key is needed, or nobody could log in as ${o.user}.`);
     for (const k of o.authorizedKeys) {
-        if (/[\r\n]/.test(k) || !/^(ssh-|ecdsa-)/.test(k.trim())) throw new Error(`"${k.slice(0, 40)}…" is not a single OpenSSH public key line.`);
+        // The key types sshd's PubkeyAcceptedAlgorithms accepts (./ssh-keys.ts); a refused key would lock its owner out.
+        const problem = /[\r\n]/.test(k.trim()) ? `"${k.slice(0, 40)}…" is not a single OpenSSH public key line.` : userKeyProblem(k);
+        if (problem) throw new Error(`authorizedKeys: ${problem}`);
     }
 }
 
@@ -76,41 +81,167 @@ export function dockerDaemonConfig(log: { "max-size": string; "max-file": string
 }
 
 /**
+ * The SSH algorithms, per ssh-audit's Ubuntu 24.04 server guide (2025-09 revision) as far as
+ * the droplet's OpenSSH 9.6 and our clients allow:
+ * - key exchange: the post-quantum hybrid sntrup761 first (OpenSSH ≥ 8.5; mlkem768x25519-sha256
+ *   needs 9.9, and sshd refuses to start on a name it does not know, so it is not listed), then
+ *   Curve25519 (what Go's x/crypto, inside @pulumi/command, negotiates), then the 4096/8192-bit
+ *   fixed DH groups. No NIST ECDH. `diffie-hellman-group-exchange-sha256` is left out: it would
+ *   need /etc/ssh/moduli pruned below 3072 bits and none of our clients needs it. No GSSAPI.
+ * - ciphers: AEAD and CTR only (CTR always paired with an encrypt-then-MAC below); no CBC.
+ * - MACs: encrypt-then-MAC only, no SHA-1, no 64-bit tags (umac-64).
+ * - host key: the one pinned Ed25519 key; user keys: exactly ./ssh-keys.ts's table.
+ */
+export const sshAlgorithms = {
+    KexAlgorithms: [
+        "sntrup761x25519-sha512@openssh.com",
+        "curve25519-sha256",
+        "curve25519-sha256@libssh.org",
+        "diffie-hellman-group18-sha512",
+        "diffie-hellman-group16-sha512",
+    ],
+    Ciphers: ["chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes256-ctr", "aes192-ctr", "aes128-gcm@openssh.com", "aes128-ctr"],
+    MACs: ["hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "umac-128-etm@openssh.com"],
+    HostKeyAlgorithms: ["ssh-ed25519"],
+    PubkeyAcceptedAlgorithms: pubkeyAcceptedAlgorithms,
+} as const satisfies Record<string, readonly string[]>;
+
+/**
  * sshd hardening. sshd keeps the FIRST value it reads for a keyword and reads
  * sshd_config.d/*.conf in order at the top of sshd_config, so this file (50-) wins over the
- * image's 60-cloudimg-settings.conf and the main file. Root cannot log in at all; only `user`
- * can, with a key. Local forwarding stays allowed so operators can `ssh -L` to the loopback-only
- * admin UIs (Grafana, Prometheus); remote forwarding, agent forwarding and X11 are off.
+ * image's 60-cloudimg-settings.conf and the main file (OpenSSH ≥ 9.5 also takes the first
+ * `Subsystem sftp`, so ours replaces the main file's; 9.2 would refuse the duplicate).
+ * Root cannot log in at all; only `user` can, with a key and nothing else. Local forwarding
+ * stays allowed so operators can `ssh -L` to the loopback-only admin UIs (Grafana,
+ * Prometheus); remote, agent, Unix-socket and X11 forwarding are off.
+ *
+ * Throttling: at most 10 unauthenticated connections (then dropped at random, all refused at
+ * 60), 10 of them from one source (an IPv4 address or an IPv6 /64). Not lower: the Docker
+ * provider opens one SSH connection per Docker API call (`docker system dial-stdio`), so a
+ * `pulumi up` bursts several from the same address. Dead sessions are cut after 3 unanswered
+ * keepalives a minute apart. `LogLevel VERBOSE` logs the fingerprint of the key that logged
+ * in; sftp (nothing of ours uses it) runs in-process and logs to AUTHPRIV.
  */
 export function sshdConfig(user: string): string {
     return [
         "# Slipway: key-only SSH for the deploy user; managed by cloud-init, replaced on rebuild.",
         "HostKey /etc/ssh/ssh_host_ed25519_key",
+        ...Object.entries(sshAlgorithms).map(([keyword, list]) => `${keyword} ${list.join(",")}`),
+        `RequiredRSASize ${minRsaBits}`,
+        "AuthenticationMethods publickey",
+        "PubkeyAuthentication yes",
         "PasswordAuthentication no",
         "KbdInteractiveAuthentication no",
         "PermitRootLogin no",
         `AllowUsers ${user}`,
+        "AuthorizedKeysFile .ssh/authorized_keys",
         "MaxAuthTries 3",
         "LoginGraceTime 30",
         "MaxStartups 10:30:60",
+        "PerSourceMaxStartups 10",
+        "PerSourceNetBlockSize 32:64",
+        "ClientAliveInterval 60",
+        "ClientAliveCountMax 3",
+        "LogLevel VERBOSE",
         "X11Forwarding no",
         "AllowAgentForwarding no",
         "AllowTcpForwarding local",
+        "AllowStreamLocalForwarding no",
         "PermitTunnel no",
+        "Subsystem sftp internal-sftp -f AUTHPRIV -l INFO",
         "",
     ].join("\n");
 }
 
 /**
- * Unattended upgrades: security pockets only (a feature update never lands unasked), and a
- * reboot at a fixed quiet time when a kernel or libc fix needs one. A single host has no
+ * Kernel settings. Swap is for bursts; keep the working set in RAM. Docker makes the host a
+ * router (ip_forward for its bridges), and a router sends ICMP redirects by default and, on an
+ * interface that does not forward, accepts them: a container or a neighbour on the VPC could
+ * then steer the host's routes. None sent, none accepted, on every interface: the `*` glob
+ * covers `all`, `default` (interfaces created later: Docker's bridges and veths) and the
+ * interfaces that exist when it is applied (procps ≥ 3.3.17 and systemd-sysctl expand it;
+ * systemd's udev rule applies it again to each new interface).
+ */
+export function sysctlConfig(): string {
+    return [
+        "# Slipway: managed by cloud-init.",
+        "vm.swappiness = 10",
+        "net.ipv4.conf.*.send_redirects = 0",
+        "net.ipv4.conf.*.accept_redirects = 0",
+        "net.ipv4.conf.*.secure_redirects = 0",
+        "net.ipv6.conf.*.accept_redirects = 0",
+        "",
+    ].join("\n");
+}
+
+/** The droplet metadata service: it serves the user data, which holds the SSH host private key. */
+export const metadataAddress = "169.254.169.254";
+
+/**
+ * The iptables rule (arguments after the chain) that stops containers reaching the metadata
+ * service. DOCKER-USER sees only forwarded traffic, i.e. containers on Docker's bridges (the
+ * host's own processes go through OUTPUT, untouched). REJECT rather than DROP: a container that
+ * tries gets "connection refused" at once instead of hanging.
+ */
+export const metadataBlockRule = ["-d", `${metadataAddress}/32`, "-j", "REJECT", "--reject-with", "icmp-port-unreachable"] as const;
+
+/**
+ * Inserts the metadata rule into DOCKER-USER, once (`-C` before `-I`), so it can run after
+ * every Docker start. Docker creates DOCKER-USER and jumps to it from FORWARD when it starts
+ * and leaves its rules alone; creating the chain here too (if missing) is harmless.
+ */
+export function metadataBlockScript(): string {
+    const rule = metadataBlockRule.join(" ");
+    return [
+        "#!/bin/sh",
+        "# Slipway: containers may not reach the droplet metadata service (it serves the user data,",
+        "# which holds the SSH host private key). Idempotent; run by slipway-metadata-block.service.",
+        "set -eu",
+        "iptables -w 10 -N DOCKER-USER 2>/dev/null || true",
+        `if ! iptables -w 10 -C DOCKER-USER ${rule} 2>/dev/null; then`,
+        `    iptables -w 10 -I DOCKER-USER 1 ${rule}`,
+        "fi",
+        "",
+    ].join("\n");
+}
+
+/**
+ * Runs the metadata block after Docker has started, and again after every Docker restart:
+ * `PartOf` stops it with Docker, `WantedBy` starts it again with Docker.
+ */
+export function metadataBlockUnit(): string {
+    return [
+        "[Unit]",
+        "Description=Slipway: containers may not reach the droplet metadata service",
+        "After=docker.service",
+        "PartOf=docker.service",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        "RemainAfterExit=yes",
+        `ExecStart=${cloudInitPaths.metadataBlock}`,
+        "",
+        "[Install]",
+        "WantedBy=docker.service",
+        "",
+    ].join("\n");
+}
+
+/**
+ * Unattended upgrades: the security pockets, and the `-updates` pocket, because Ubuntu 24.04's
+ * docker.io, containerd and runc are universe packages whose fixes (including security ones)
+ * ship there as new upstream releases; a security-only policy would leave the engine as the
+ * image had it. unattended-upgrades cannot limit a pocket to some packages, so `-updates`
+ * brings the other stable-release updates too (reviewed bug fixes, what `apt upgrade` installs
+ * anyway). Docker restarting for its upgrade keeps the containers (`live-restore`). A reboot
+ * happens at a fixed quiet time when a kernel or libc fix needs one. A single host has no
  * redundancy, so that is a minute or two of downtime, but an unpatched kernel is worse; the
  * payload comes back by itself (containers restart unless-stopped, Docker waits for the data
  * volume). `#clear` drops the image's default origin list so ours is the only one.
  */
 export function unattendedUpgradesConfig(rebootTime: string | false): string {
     return [
-        "// Slipway: security updates only; managed by cloud-init.",
+        "// Slipway: security updates, plus -updates for Docker (docker.io/containerd/runc); managed by cloud-init.",
         'APT::Periodic::Update-Package-Lists "1";',
         'APT::Periodic::Unattended-Upgrade "1";',
         'APT::Periodic::AutocleanInterval "7";',
@@ -119,6 +250,7 @@ export function unattendedUpgradesConfig(rebootTime: string | false): string {
         '    "${distro_id}:${distro_codename}-security";',
         '    "${distro_id}ESMApps:${distro_codename}-apps-security";',
         '    "${distro_id}ESM:${distro_codename}-infra-security";',
+        '    "${distro_id}:${distro_codename}-updates";',
         "};",
         'Unattended-Upgrade::Remove-Unused-Kernel-Packages "true";',
         'Unattended-Upgrade::Remove-Unused-Dependencies "true";',
@@ -144,7 +276,7 @@ export function dockerDataDropIn(dataDir: string): string {
  * (DigitalOcean attaches it after the droplet boots), formats it only when it holds no
  * filesystem at all (never a volume with data), mounts it through fstab (`nofail`, so a
  * missing volume does not stop the boot; Docker's drop-in keeps Docker down instead), hands the
- * data directory to the deploy user, applies sysctl, enables Docker, and checks and reloads
+ * data directory to the deploy user, applies sysctl, enables Docker and the metadata block, and checks and reloads
  * sshd (reload keeps open sessions; the hardened config is normally already in effect because
  * cloud-init writes it before sshd first starts).
  */
@@ -191,6 +323,8 @@ export function bootstrapScript(o: CloudInitOptions): string {
         "",
         "sysctl --system >/dev/null",
         "systemctl enable --now docker",
+        "# Containers may not reach the metadata service; re-applied after every Docker start.",
+        `systemctl enable --now ${posix.basename(cloudInitPaths.metadataBlockUnit)}`,
         "# Socket-activated sshd (Ubuntu 22.10+) creates its runtime directory only when it first runs.",
         "install -d -m 0755 /run/sshd",
         "sshd -t",
@@ -241,14 +375,16 @@ export function renderCloudInit(o: CloudInitOptions): string {
         package_upgrade: true,
         // A reboot mid-cloud-init would cut the readiness gate's session; unattended-upgrades reboots later.
         package_reboot_if_required: false,
-        // Ubuntu's docker.io: in the main archive, so reachable and patched by the security pocket.
+        // Ubuntu's docker.io (universe): its updates come from the -updates pocket, which
+        // unattendedUpgradesConfig therefore includes.
         packages: ["docker.io", "unattended-upgrades"],
         write_files: [
             { path: cloudInitPaths.dockerDaemon, owner: "root:root", permissions: "0644", content: `${JSON.stringify(dockerDaemonConfig(o.dockerLogOptions), null, 2)}\n` },
             { path: cloudInitPaths.sshd, owner: "root:root", permissions: "0644", content: sshdConfig(o.user) },
             { path: cloudInitPaths.unattendedUpgrades, owner: "root:root", permissions: "0644", content: unattendedUpgradesConfig(o.automaticRebootTime) },
-            // Swap is for bursts; keep the working set in RAM.
-            { path: cloudInitPaths.sysctl, owner: "root:root", permissions: "0644", content: "vm.swappiness = 10\n" },
+            { path: cloudInitPaths.sysctl, owner: "root:root", permissions: "0644", content: sysctlConfig() },
+            { path: cloudInitPaths.metadataBlock, owner: "root:root", permissions: "0755", content: metadataBlockScript() },
+            { path: cloudInitPaths.metadataBlockUnit, owner: "root:root", permissions: "0644", content: metadataBlockUnit() },
             // Deferred (written after packages are installed) so the docker.io postinst starts the
             // daemon normally; from the next boot on Docker waits for the data volume.
             { path: cloudInitPaths.dockerDropIn, owner: "root:root", permissions: "0644", content: dockerDataDropIn(o.dataDir), defer: true },

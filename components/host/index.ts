@@ -1,4 +1,5 @@
 import { checkSshAllowedCidrs } from "./firewall-rules";
+import { userKeyProblem } from "./ssh-keys";
 
 /**
  * One Linux machine that runs the Docker payload, whatever cloud it rents from. The values are
@@ -68,6 +69,7 @@ export interface HostArgs {
     /**
      * Your own OpenSSH public keys, allowed to log in as `deploy` besides the generated deploy
      * key; installed over SSH after the host is ready, so changing the list never rebuilds it.
+     * Ed25519 (also on a FIDO token) or RSA of 3072+ bits: the types the droplet's sshd accepts.
      * The Docker provider connects with your SSH client's identity (agent or default keys), so
      * on the first `pulumi up` one of these must be loaded there (see DropletHost).
      * @default []
@@ -93,7 +95,6 @@ export interface HostArgs {
 export type NormalizedHostArgs = Required<HostArgs>;
 
 const slug = /^[a-z0-9]+([-_][a-z0-9]+)*$/;
-const publicKeyLine = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
 
 /**
  * Applies the defaults and checks every value, failing with a sentence that names the host,
@@ -124,9 +125,9 @@ export function normalizeHostArgs(name: string, args: HostArgs): NormalizedHostA
         throw new Error(`swapGb is ${a.swapGb} for ${where}; it must be a whole number of GiB from 0 (no swap) to 64.`);
     }
     for (const key of a.sshPublicKeys) {
-        if (!publicKeyLine.test(key)) {
-            throw new Error(`sshPublicKeys entry "${key.slice(0, 40)}…" for ${where} is not an OpenSSH public key line; paste the one line of your .pub file, e.g. "ssh-ed25519 AAAA… you@laptop".`);
-        }
+        // The same check as authorized_keys and sshd's PubkeyAcceptedAlgorithms (./ssh-keys.ts).
+        const problem = userKeyProblem(key);
+        if (problem) throw new Error(`sshPublicKeys entry for ${where}: ${problem}`);
     }
     return a;
 }

@@ -1,4 +1,5 @@
 import { shellQuote } from "../shared/host-files";
+import { userKeyProblem } from "./ssh-keys";
 
 /** The Unix account everything deploys as (in the docker group, no sudo). */
 export const deployUser = "deploy";
@@ -48,16 +49,16 @@ export function sshCommandLine(address: string, o: SshClientOptions): string {
     return ["ssh", ...sshClientOptions(o).map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : shellQuote(a))), `${deployUser}@${address}`].join(" ");
 }
 
-const publicKeyLine = /^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\r\n]*)?$/;
-
 /**
  * The deploy user's `authorized_keys`: the generated deploy key first (how Pulumi itself gets
- * in), then people's own keys, each once.
+ * in), then people's own keys, each once. Only key types the droplet's sshd accepts
+ * (./ssh-keys.ts): a key it would refuse fails the plan instead of silently not working.
  */
 export function authorizedKeysFile(deployPublicKey: string, userKeys: readonly string[]): string {
     const keys = [deployPublicKey, ...userKeys].map((k) => k.trim());
     for (const k of keys) {
-        if (!publicKeyLine.test(k)) throw new Error(`"${k.slice(0, 40)}…" is not a single OpenSSH public key line.`);
+        const problem = userKeyProblem(k);
+        if (problem) throw new Error(problem);
     }
     return `${[...new Set(keys)].join("\n")}\n`;
 }
@@ -70,7 +71,8 @@ export function authorizedKeysFile(deployPublicKey: string, userKeys: readonly s
  */
 export function authorizedKeysScript(deployPublicKey: string): string {
     const key = deployPublicKey.trim();
-    if (!publicKeyLine.test(key)) throw new Error(`"${key.slice(0, 40)}…" is not a single OpenSSH public key line.`);
+    const problem = userKeyProblem(key);
+    if (problem) throw new Error(problem);
     return [
         "set -eu",
         "umask 077",

@@ -4,7 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { type CloudInitOptions, bootstrapScript, cloudInitPaths, renderCloudInit } from "../../components/host/cloud-init";
+import {
+    type CloudInitOptions,
+    bootstrapScript,
+    cloudInitPaths,
+    metadataAddress,
+    metadataBlockRule,
+    metadataBlockScript,
+    metadataBlockUnit,
+    renderCloudInit,
+    sshAlgorithms,
+} from "../../components/host/cloud-init";
+import { pubkeyAcceptedAlgorithms, userKeyTypes } from "../../components/host/ssh-keys";
 import { containerLogOptions } from "../../components/shared/docker";
 
 const deployKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployDeployDeployDeployDeployDeployDeploy deploy";
@@ -94,8 +105,44 @@ describe("renderCloudInit", () => {
             X11Forwarding: "no",
             AllowAgentForwarding: "no",
             AllowTcpForwarding: "local",
+            AllowStreamLocalForwarding: "no",
             HostKey: "/etc/ssh/ssh_host_ed25519_key",
+            AuthenticationMethods: "publickey",
+            RequiredRSASize: "3072",
+            PerSourceMaxStartups: "10",
+            ClientAliveInterval: "60",
+            ClientAliveCountMax: "3",
+            LogLevel: "VERBOSE",
+            AuthorizedKeysFile: ".ssh/authorized_keys",
+            Subsystem: "sftp internal-sftp -f AUTHPRIV -l INFO",
         });
+    });
+
+    it("restricts sshd to the hardening guide's algorithms: no NIST curves, no SHA-1, no encrypt-and-MAC, no 64-bit tags", () => {
+        const s = sshdSettings(render().file(cloudInitPaths.sshd).content);
+        const list = (k: string) => s[k].split(",");
+        expect(list("KexAlgorithms")).toEqual([
+            "sntrup761x25519-sha512@openssh.com", "curve25519-sha256", "curve25519-sha256@libssh.org",
+            "diffie-hellman-group18-sha512", "diffie-hellman-group16-sha512",
+        ]);
+        expect(list("Ciphers")).toEqual(["chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes256-ctr", "aes192-ctr", "aes128-gcm@openssh.com", "aes128-ctr"]);
+        expect(list("MACs")).toEqual(["hmac-sha2-512-etm@openssh.com", "hmac-sha2-256-etm@openssh.com", "umac-128-etm@openssh.com"]);
+        expect(list("HostKeyAlgorithms")).toEqual(["ssh-ed25519"]);
+        const all = Object.values(sshAlgorithms).flat();
+        for (const name of all) expect(name).not.toMatch(/nistp|sha1|-cbc|umac-64|^hmac-sha2-(256|512)$|^ssh-rsa$|ssh-dss|arcfour|mlkem/);
+        expect(list("MACs").every((m) => m.endsWith("-etm@openssh.com"))).toBe(true);
+    });
+
+    it("accepts exactly the user-key types our validation accepts (one table)", () => {
+        const s = sshdSettings(render().file(cloudInitPaths.sshd).content);
+        expect(s.PubkeyAcceptedAlgorithms.split(",")).toEqual([...pubkeyAcceptedAlgorithms]);
+        // ssh-rsa the key format is signed with rsa-sha2-*; every other format is its own algorithm.
+        const formats = s.PubkeyAcceptedAlgorithms.split(",").map((a) => (a.startsWith("rsa-sha2-") ? "ssh-rsa" : a));
+        expect([...new Set(formats)]).toEqual(userKeyTypes);
+    });
+
+    it("refuses an authorized key the rendered sshd would refuse, naming the fix", () => {
+        expect(() => render({ authorizedKeys: [deployKey, "ecdsa-sha2-nistp256 AAAAE2VjZHNh me"] })).toThrow(/authorizedKeys: .*ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/);
     });
 
     it("configures Docker with rotated logs, live restore, no userland proxy and no new privileges", () => {
@@ -146,17 +193,57 @@ describe("renderCloudInit", () => {
         expect(s.indexOf("sshd -t")).toBeLessThan(s.indexOf("systemctl try-reload-or-restart ssh"));
     });
 
+    it("sends and accepts no ICMP redirects on any interface, IPv4 and IPv6, and applies it at first boot", () => {
+        const { file } = render();
+        const f = file(cloudInitPaths.sysctl);
+        const lines = f.content.split("\n").filter((l) => l && !l.startsWith("#"));
+        expect(lines).toEqual([
+            "vm.swappiness = 10",
+            "net.ipv4.conf.*.send_redirects = 0",
+            "net.ipv4.conf.*.accept_redirects = 0",
+            "net.ipv4.conf.*.secure_redirects = 0",
+            "net.ipv6.conf.*.accept_redirects = 0",
+        ]);
+        expect(f.path).toMatch(/^\/etc\/sysctl\.d\/.*\.conf$/);
+        expect(file(cloudInitPaths.bootstrap).content).toContain("sysctl --system");
+    });
+
+    it("blocks containers from the metadata service in DOCKER-USER, re-applied after every Docker start", () => {
+        const { file } = render();
+        expect(metadataAddress).toBe("169.254.169.254");
+        expect(metadataBlockRule.join(" ")).toBe("-d 169.254.169.254/32 -j REJECT --reject-with icmp-port-unreachable");
+        const script = file(cloudInitPaths.metadataBlock);
+        expect(script.permissions).toBe("0755");
+        expect(script.content).toBe(metadataBlockScript());
+        // Idempotent: checked (-C) before inserted (-I), in DOCKER-USER.
+        expect(script.content).toMatch(/iptables -w 10 -C DOCKER-USER -d 169\.254\.169\.254\/32 -j REJECT[^\n]*\n\s+iptables -w 10 -I DOCKER-USER 1 -d 169\.254\.169\.254\/32 -j REJECT/);
+        const unit = file(cloudInitPaths.metadataBlockUnit);
+        expect(unit.content).toBe(metadataBlockUnit());
+        for (const line of ["After=docker.service", "PartOf=docker.service", "WantedBy=docker.service", "Type=oneshot", `ExecStart=${cloudInitPaths.metadataBlock}`]) {
+            expect(unit.content.split("\n")).toContain(line);
+        }
+        const boot = file(cloudInitPaths.bootstrap).content;
+        expect(boot.indexOf("systemctl enable --now docker")).toBeLessThan(boot.indexOf("systemctl enable --now slipway-metadata-block.service"));
+    });
+
     it("sizes the swap file from swapGb, and has none at 0", () => {
         expect(render().doc.swap).toEqual({ filename: "/swapfile", size: 2 * 1024 ** 3, maxsize: 2 * 1024 ** 3 });
         expect(render({ swapGb: 8 }).doc.swap.size).toBe(8 * 1024 ** 3);
         expect(render({ swapGb: 0 }).doc).not.toHaveProperty("swap");
     });
 
-    it("takes security updates only and reboots for them at the set time, or never", () => {
+    it("takes security updates and -updates (where Ubuntu ships docker.io) and reboots at the set time, or never", () => {
         const on = render().file(cloudInitPaths.unattendedUpgrades).content;
         expect(on).toContain("#clear Unattended-Upgrade::Allowed-Origins;");
-        const origins = on.split("Allowed-Origins {")[1].split("};")[0];
-        expect(origins.trim().split("\n").every((l) => /security";$/.test(l.trim()))).toBe(true);
+        const origins = on.split("Allowed-Origins {")[1].split("};")[0].trim().split("\n").map((l) => l.trim());
+        expect(origins).toEqual([
+            '"${distro_id}:${distro_codename}-security";',
+            '"${distro_id}ESMApps:${distro_codename}-apps-security";',
+            '"${distro_id}ESM:${distro_codename}-infra-security";',
+            '"${distro_id}:${distro_codename}-updates";',
+        ]);
+        expect(origins.filter((o) => /proposed|backports/.test(o))).toEqual([]);
+        expect(render().doc.packages).toContain("docker.io");
         expect(on).toContain('Unattended-Upgrade::Automatic-Reboot "true";');
         expect(on).toContain('Unattended-Upgrade::Automatic-Reboot-Time "04:30";');
         const off = render({ automaticRebootTime: false }).file(cloudInitPaths.unattendedUpgrades).content;
@@ -195,12 +282,14 @@ describe("bootstrapScript", () => {
         execFileSync("sh", ["-n", file]);
     });
 
-    it.skipIf(!has("shellcheck"))("passes shellcheck", () => {
+    it.skipIf(!has("shellcheck"))("passes shellcheck (and so does the metadata block script)", () => {
         const dir = mkdtempSync(join(tmpdir(), "slipway-bootstrap-"));
-        const file = join(dir, "bootstrap.sh");
-        writeFileSync(file, bootstrapScript(base));
-        const r = spawnSync("shellcheck", ["-s", "sh", file], { encoding: "utf8" });
-        expect(r.stdout + r.stderr).toBe("");
-        expect(r.status).toBe(0);
+        for (const [name, content] of [["bootstrap.sh", bootstrapScript(base)], ["metadata-block.sh", metadataBlockScript()]]) {
+            const file = join(dir, name);
+            writeFileSync(file, content);
+            const r = spawnSync("shellcheck", ["-s", "sh", file], { encoding: "utf8" });
+            expect(r.stdout + r.stderr).toBe("");
+            expect(r.status).toBe(0);
+        }
     });
 });

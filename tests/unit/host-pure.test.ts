@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { spawn, spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,6 +13,8 @@ import { anywhere, checkSshAllowedCidrs, inboundRules, outboundRules } from "../
 import { normalizeHostArgs } from "../../components/host/index";
 import { readinessScript, sshWaitEnv, waitForSshScript } from "../../components/host/readiness";
 import { authorizedKeysFile, authorizedKeysScript, knownHostsLine, sshClientOptions, sshCommandLine } from "../../components/host/ssh";
+import { vpsSchema } from "../../stacks/config-schema";
+import { minRsaBits, pubkeyAcceptedAlgorithms, rsaKeyBits, userKeyProblem, userKeyTypes } from "../../components/host/ssh-keys";
 
 const has = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const hostPub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostHostHostHostHostHostHostHostHostHostHost";
@@ -242,6 +245,67 @@ describe("SSH client options", () => {
     });
 });
 
+/** An OpenSSH `ssh-rsa` public key line for a fresh RSA key of `bits` (the wire blob built from the JWK); one key per size. */
+const rsaLines = new Map<number, string>();
+function sshRsaLine(bits: number): string {
+    const cached = rsaLines.get(bits);
+    if (cached) return cached;
+    const jwk = generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ format: "jwk" });
+    const mpint = (b64url: string) => {
+        const raw = Buffer.from(b64url, "base64url");
+        return raw[0] & 0x80 ? Buffer.concat([Buffer.from([0]), raw]) : raw;
+    };
+    const field = (b: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, 0].map((_, i) => (b.length >>> (24 - 8 * i)) & 0xff)), b]);
+    const blob = Buffer.concat([field(Buffer.from("ssh-rsa")), field(mpint(jwk.e as string)), field(mpint(jwk.n as string))]);
+    const line = `ssh-rsa ${blob.toString("base64")} rsa-${bits}@test`;
+    rsaLines.set(bits, line);
+    return line;
+}
+
+describe("accepted user keys (one table for the schema, the host args, authorized_keys and sshd)", () => {
+    it("accepts Ed25519, Ed25519-on-FIDO and RSA of 3072+ bits", () => {
+        expect(userKeyTypes).toEqual(["ssh-ed25519", "sk-ssh-ed25519@openssh.com", "ssh-rsa"]);
+        expect(userKeyProblem("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIYouYouYou you@laptop")).toBeUndefined();
+        expect(userKeyProblem("sk-ssh-ed25519@openssh.com AAAAGnNrLXNzaC1lZDI1NTE5QG9wZW5zc2guY29t you@token")).toBeUndefined();
+        expect(userKeyProblem(sshRsaLine(3072))).toBeUndefined();
+    });
+
+    it("refuses what sshd would refuse: short RSA, ECDSA, DSA, garbage — each with the fix", () => {
+        expect(userKeyProblem(sshRsaLine(2048))).toMatch(/2048-bit RSA key; .*at least 3072 bits \(RequiredRSASize\)/);
+        expect(userKeyProblem("ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= me")).toMatch(/ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/);
+        expect(userKeyProblem("ssh-dss AAAAB3NzaC1kc3M= me")).toMatch(/ssh-dss key/);
+        expect(userKeyProblem("ssh-rsa AAAAB3NzaC1yc2E= me")).toMatch(/not a valid ssh-rsa public key/);
+        expect(userKeyProblem("ssh-ed25519")).toMatch(/not a single OpenSSH public key line/);
+    });
+
+    it("reads the RSA modulus size from the key blob", () => {
+        expect(rsaKeyBits(sshRsaLine(3072).split(" ")[1])).toBe(3072);
+        expect(rsaKeyBits(sshRsaLine(2048).split(" ")[1])).toBe(2048);
+        expect(rsaKeyBits("AAAAC3NzaC1lZDI1NTE5AAAAIA==")).toBeUndefined();
+        expect(minRsaBits).toBe(3072);
+    });
+
+    it("derives sshd's PubkeyAcceptedAlgorithms from the same table: SHA-2 RSA signatures only", () => {
+        expect(pubkeyAcceptedAlgorithms).toEqual(["ssh-ed25519", "sk-ssh-ed25519@openssh.com", "rsa-sha2-512", "rsa-sha2-256"]);
+    });
+
+    it("the config schema's vps.sshPublicKeys takes the same keys", () => {
+        const keys = vpsSchema.shape.sshPublicKeys;
+        expect(keys.safeParse(["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIYou you@laptop", sshRsaLine(3072)]).success).toBe(true);
+        const short = keys.safeParse([sshRsaLine(2048)]);
+        expect(short.success).toBe(false);
+        expect(JSON.stringify(short.error?.issues)).toMatch(/2048-bit RSA key/);
+        expect(keys.safeParse(["ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTY= me"]).success).toBe(false);
+    });
+
+    it("authorized_keys refuses a key sshd would refuse", () => {
+        const deployPub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployDeployDeployDeployDeployDeployDeploy";
+        expect(() => authorizedKeysFile(deployPub, [sshRsaLine(2048)])).toThrow(/2048-bit RSA key/);
+        expect(() => authorizedKeysFile(deployPub, ["ecdsa-sha2-nistp384 AAAAE2VjZHNh me"])).toThrow(/ecdsa-sha2-nistp384 key/);
+        expect(authorizedKeysFile(deployPub, [sshRsaLine(3072)])).toMatch(/^ssh-ed25519 .*\nssh-rsa /);
+    });
+});
+
 describe("authorized keys", () => {
     const deployPub = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIDeployDeployDeployDeployDeployDeployDeploy";
     const mine = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIYouYouYouYouYouYouYouYouYouYouYouYouYouYo you@laptop";
@@ -329,7 +393,9 @@ describe("normalizeHostArgs / normalizeDropletHostArgs", () => {
         expect(() => normalizeHostArgs("vps", { ...ssh, volumeSizeGb: 10.5 })).toThrow(/volumeSizeGb is 10.5/);
         expect(() => normalizeHostArgs("vps", { ...ssh, swapGb: -1 })).toThrow(/swapGb is -1/);
         expect(() => normalizeHostArgs("vps", { ...ssh, region: "Frankfurt 1" })).toThrow(/region "Frankfurt 1"/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] })).toThrow(/not an OpenSSH public key line/);
+        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] })).toThrow(/sshPublicKeys entry for the vps host: .*not a single OpenSSH public key line/);
+        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: [sshRsaLine(2048)] })).toThrow(/sshPublicKeys entry for the vps host: .*2048-bit RSA key.*at least 3072/);
+        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["ecdsa-sha2-nistp256 AAAAE2VjZHNh you@laptop"] })).toThrow(/ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/);
         expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "" })).toThrow(/stack is required/);
         expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", size: "gpu-h100x1-80gb" })).toThrow(/size "gpu-h100x1-80gb"/);
         expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", dnsZone: "example.com" })).toThrow(/dnsZone "example.com" is set.*but domain is not/);
