@@ -40,7 +40,9 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
     const parsed = stackConfigSchema.safeParse(withOfflineStandIns(raw, ctx.secretKeys), { reportInput: true });
     if (!parsed.success) {
         // A secret with a bad form is still a secret: the message names the key, never the value.
-        const issues = parsed.error.issues.map((i) => ((secretConfigKeys as readonly PropertyKey[]).includes(i.path[0]) && "input" in i ? { ...i, input: "[secret]" } : i));
+        const issues = parsed.error.issues.map((i) =>
+            (secretConfigKeys as readonly PropertyKey[]).includes(i.path[0]) && "input" in i ? ({ ...i, input: "[secret]" } as typeof i) : i,
+        );
         throw new ConfigError(formatIssues(ctx.stackFile, issues));
     }
     const c = parsed.data;
