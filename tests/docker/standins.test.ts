@@ -1,0 +1,210 @@
+/**
+ * Tier 5 smoke test of the stand-in images (tests/docker/harness/standins.ts): each one runs
+ * once on the tier-5 daemon and keeps the official image's contract our payload relies on —
+ * the uid it runs as, its users' ids, the tools our health checks call — and the postgres
+ * stand-in initialises an empty data directory from POSTGRES_PASSWORD_FILE with the rendered
+ * configuration, answers pg_isready, and fails (Permission denied) when uid 70 cannot read
+ * its configuration directory, as the official entrypoint does.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { images } from "../../components/shared/images";
+import { runOk } from "../live/harness/commands";
+import { startDaemon, tier5Dir, type Daemon } from "./harness/daemon";
+import { buildBackupImage, buildStandins, officialImages, parseImageRef, standinFor, type BuiltStandins } from "./harness/standins";
+
+/** The uid each official image's process starts as (its USER, root when it sets none), from its Dockerfile. */
+const officialUid: Record<string, number> = {
+    nginx: 0,
+    postgres: 0,
+    redis: 0,
+    node: 0,
+    "prom/prometheus": 65534,
+    "prom/alertmanager": 65534,
+    "prom/node-exporter": 65534,
+    "prom/blackbox-exporter": 0,
+    "quay.io/prometheuscommunity/postgres-exporter": 65534,
+    "oliver006/redis_exporter": 59000,
+    "nginx/nginx-prometheus-exporter": 1001,
+    "grafana/grafana": 472,
+    "certbot/certbot": 0,
+    "restic/restic": 0,
+};
+
+/** Named users the official images create (user → uid:gid), checked with `id` inside the stand-in. */
+const officialUsers: Record<string, Record<string, string>> = {
+    nginx: { nginx: "101:101" },
+    postgres: { postgres: "70:70" },
+    redis: { redis: "999:1000" },
+    node: { node: "1000:1000" },
+    "grafana/grafana": { grafana: "472:0" },
+};
+
+/** Tools our payload's health checks and commands call in each image. */
+const tools: Record<string, string[]> = {
+    nginx: ["nginx", "wget", "/bin/sh", "/docker-entrypoint.sh"],
+    postgres: ["pg_isready", "pg_dump", "pg_restore", "psql", "gosu", "su-exec", "docker-entrypoint.sh"],
+    redis: ["redis-server", "redis-cli", "install", "sed", "grep", "docker-entrypoint.sh"],
+    node: ["node", "wget"],
+    "prom/prometheus": ["/bin/prometheus", "/bin/promtool", "wget"],
+    "prom/alertmanager": ["/bin/alertmanager", "/bin/amtool", "wget"],
+    "prom/node-exporter": ["/bin/node_exporter", "wget"],
+    "prom/blackbox-exporter": ["/bin/blackbox_exporter", "wget"],
+    "quay.io/prometheuscommunity/postgres-exporter": ["/bin/postgres_exporter", "wget"],
+    "oliver006/redis_exporter": ["/redis_exporter", "wget"],
+    "nginx/nginx-prometheus-exporter": ["/usr/bin/nginx-prometheus-exporter"],
+    "grafana/grafana": ["/run.sh", "grafana", "wget"],
+    "certbot/certbot": ["certbot", "/bin/sh"],
+    "restic/restic": ["/usr/bin/restic"],
+};
+
+let daemon: Daemon;
+let built: BuiltStandins;
+let work: string;
+
+beforeAll(async () => {
+    daemon = await startDaemon();
+    built = await buildStandins(daemon);
+    const again = await buildStandins(daemon);
+    console.log(`stand-ins: first build ${built.warm ? "warm" : "cold"} ${(built.ms / 1000).toFixed(1)} s; second ${again.warm ? "warm" : "COLD"} ${(again.ms / 1000).toFixed(1)} s`);
+    expect(again.warm).toBe(true);
+    work = path.join(tier5Dir(), "test-runs", `standins-${process.pid}`);
+    fs.rmSync(work, { recursive: true, force: true });
+    fs.mkdirSync(work, { recursive: true });
+    // The real rendered files of the local stack (postgresql.conf, pg_hba.conf, the password).
+    await runOk("npm", ["run", "--silent", "render", "--", "--stack", "local", "--out", path.join(work, "render")], { cwd: path.resolve(__dirname, "../.."), timeoutMs: 120_000 });
+});
+
+afterAll(async () => {
+    await daemon?.stop();
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe("stand-in names", () => {
+    it("map an official reference to slipway-standin/<path with / as ->:<tag>, digest dropped", () => {
+        expect(standinFor("postgres:16.6-alpine")).toBe("slipway-standin/postgres:16.6-alpine");
+        expect(standinFor("quay.io/prometheuscommunity/postgres-exporter:v0.16.0")).toBe("slipway-standin/quay.io-prometheuscommunity-postgres-exporter:v0.16.0");
+        expect(standinFor(`restic/restic:0.17.3@sha256:${"a".repeat(64)}`)).toBe("slipway-standin/restic-restic:0.17.3");
+        expect(() => standinFor("mysql:8.4")).toThrow(/No stand-in for image "mysql:8.4"/);
+        expect(() => standinFor("postgres")).toThrow(/has no tag/);
+    });
+
+    it("cover every image of components/shared/images.ts and the Dockerfile bases", () => {
+        for (const ref of Object.values(images)) expect(officialImages()).toContain(ref);
+        expect(officialImages().some((r) => parseImageRef(r).repository === "node")).toBe(true);
+        expect(Object.keys(built.images).sort()).toEqual(officialImages());
+    });
+});
+
+describe.each(Object.values(officialImagesOnce()))("stand-in for %s", (ref) => {
+    const repository = parseImageRef(ref).repository;
+
+    it("runs as the official image's uid and keeps its users' ids", async () => {
+        const img = standinFor(ref);
+        const r = await daemon.docker(["run", "--rm", "--network", "none", "--entrypoint", "id", img, "-u"], { check: true });
+        expect(Number(r.stdout.trim()), `${img}: id -u`).toBe(officialUid[repository]);
+        for (const [user, ids] of Object.entries(officialUsers[repository] ?? {})) {
+            const u = await daemon.docker(["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", img, "-c", `echo "$(id -u ${user}):$(id -g ${user})"`], { check: true });
+            expect(u.stdout.trim(), `${img}: ${user}`).toBe(ids);
+        }
+    });
+
+    it("has the tools our health checks and commands call", async () => {
+        const img = standinFor(ref);
+        const list = tools[repository];
+        const r = await daemon.docker(["run", "--rm", "--network", "none", "--user", "0", "--entrypoint", "/bin/sh", img, "-c", `for t in ${list.join(" ")}; do command -v "$t" >/dev/null || { echo "missing $t"; exit 1; }; done`]);
+        expect(r.stdout + r.stderr, img).not.toMatch(/missing/);
+        expect(r.code).toBe(0);
+    });
+});
+
+function officialImagesOnce(): string[] {
+    return officialImages();
+}
+
+describe("the nginx-exporter health check", () => {
+    it("`/usr/bin/nginx-prometheus-exporter --version` exits 0 (the payload's health check)", async () => {
+        const r = await daemon.docker(["run", "--rm", "--network", "none", "--entrypoint", "/usr/bin/nginx-prometheus-exporter", standinFor(images.nginxExporter), "--version"]);
+        expect(r.code, r.stderr).toBe(0);
+    });
+});
+
+describe("the postgres stand-in's entrypoint", () => {
+    /** Host directories as the payload bind-mounts them: data (empty), conf (rendered), password. */
+    function hostDirs(name: string, confOwner: { uid: number; mode: number }) {
+        const root = path.join(work, name);
+        const conf = path.join(root, "conf");
+        fs.mkdirSync(path.join(root, "data"), { recursive: true });
+        fs.cpSync(path.join(work, "render/postgres/conf"), conf, { recursive: true });
+        fs.copyFileSync(path.join(work, "render/postgres/secrets/password"), path.join(root, "password"));
+        fs.chmodSync(path.join(root, "password"), 0o444);
+        for (const f of fs.readdirSync(conf)) fs.chownSync(path.join(conf, f), confOwner.uid, confOwner.uid);
+        fs.chownSync(conf, confOwner.uid, confOwner.uid);
+        fs.chmodSync(conf, confOwner.mode);
+        return root;
+    }
+
+    /** The db-postgres container of the plan, in short: read-only root, tmpfs, capabilities, env. */
+    function runArgs(name: string, root: string): string[] {
+        return [
+            "run", "-d", "--name", name, "--network", "none", "--read-only",
+            "--tmpfs", "/tmp:rw,nosuid,nodev,noexec,size=64m", "--tmpfs", "/var/run/postgresql:rw,nosuid,nodev,noexec,size=1m",
+            "--cap-drop", "ALL", ...["CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER"].flatMap((c) => ["--cap-add", c]),
+            "-e", "POSTGRES_DB=app", "-e", "POSTGRES_USER=app", "-e", "POSTGRES_PASSWORD_FILE=/run/secrets/postgres-password",
+            "-v", `${root}/data:/var/lib/postgresql/data`, "-v", `${root}/conf:/etc/slipway/postgres:ro`, "-v", `${root}/password:/run/secrets/postgres-password:ro`,
+            standinFor(images.postgres), "postgres", "-c", "config_file=/etc/slipway/postgres/postgresql.conf",
+        ];
+    }
+
+    it("initialises an empty data directory as uid 70 and answers pg_isready with the rendered config", async () => {
+        const root = hostDirs("pg-ok", { uid: 0, mode: 0o755 });
+        await daemon.docker(runArgs("standin-pg-ok", root), { check: true });
+        let ready = false;
+        for (let i = 0; i < 120 && !ready; i++) {
+            const r = await daemon.docker(["exec", "standin-pg-ok", "pg_isready", "-h", "127.0.0.1", "-p", "5432", "-U", "app", "-d", "app"]);
+            ready = r.code === 0;
+            if (!ready) {
+                const state = (await daemon.docker(["inspect", "--format", "{{.State.Running}}", "standin-pg-ok"])).stdout.trim();
+                if (state !== "true") break;
+                await new Promise((res) => setTimeout(res, 500));
+            }
+        }
+        const logs = await daemon.docker(["logs", "standin-pg-ok"]);
+        expect(ready, `pg_isready never succeeded; logs:\n${logs.stdout}${logs.stderr}`).toBe(true);
+        const owner = fs.statSync(path.join(root, "data/PG_VERSION"));
+        expect(`${owner.uid}:${owner.gid}`).toBe("70:70");
+        const ps = await daemon.docker(["exec", "standin-pg-ok", "sh", "-c", "ps -o user= -p 1; psql -U app -d app -Atc 'show config_file'"], { check: true });
+        expect(ps.stdout).toContain("postgres\n");
+        expect(ps.stdout).toContain("/etc/slipway/postgres/postgresql.conf");
+        await daemon.docker(["rm", "-f", "-v", "standin-pg-ok"], { check: true });
+    });
+
+    it("fails with Permission denied when its config directory is 0700 and owned by uid 1000", async () => {
+        const root = hostDirs("pg-denied", { uid: 1000, mode: 0o700 });
+        await daemon.docker(runArgs("standin-pg-denied", root), { check: true });
+        const status = await daemon.docker(["wait", "standin-pg-denied"], { check: true, timeoutMs: 120_000 });
+        const logs = await daemon.docker(["logs", "standin-pg-denied"]);
+        expect(Number(status.stdout.trim())).not.toBe(0);
+        expect(logs.stdout + logs.stderr).toMatch(/Permission denied/);
+        await daemon.docker(["rm", "-f", "-v", "standin-pg-denied"], { check: true });
+    });
+});
+
+describe("backup/Dockerfile on the stand-ins", () => {
+    it("builds unchanged but for FROM (addgroup/adduser, crond, pgrep) and runs crond as the health check expects", async () => {
+        const tag = "slipway-standin/backup:smoke";
+        await buildBackupImage(daemon, tag);
+        const ids = await daemon.docker(["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", 'echo "$(id -u backup):$(id -g backup)"; command -v restic pg_dump crond pgrep'], { check: true });
+        expect(ids.stdout).toMatch(/^10001:10001\n/);
+        await daemon.docker(["run", "-d", "--name", "standin-backup", "--network", "none", tag], { check: true });
+        let up = false;
+        for (let i = 0; i < 40 && !up; i++) {
+            up = (await daemon.docker(["exec", "standin-backup", "pgrep", "-x", "crond"])).code === 0;
+            if (!up) await new Promise((res) => setTimeout(res, 250));
+        }
+        const logs = await daemon.docker(["logs", "standin-backup"]);
+        expect(up, `pgrep -x crond never matched; logs:\n${logs.stderr}`).toBe(true);
+        await daemon.docker(["rm", "-f", "-v", "standin-backup"], { check: true });
+    });
+});
