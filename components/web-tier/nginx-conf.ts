@@ -59,10 +59,10 @@ export interface NginxConfOptions {
     };
     /**
      * The edge's health location (`location = edgePath`) and the app path it is proxied to.
-     * `cacheSeconds`: how long the edge reuses a 200 from the app (`false`: every probe reaches
-     * the app, and its database).
+     * `cache`: the edge reuses the app's 200 within each clock second, so however many probes
+     * arrive, at most one a second reaches the app and its database (`false`: every one does).
      */
-    health?: { edgePath?: string; upstreamPath?: string; cacheSeconds?: number | false };
+    health?: { edgePath?: string; upstreamPath?: string; cache?: boolean };
     /** Per-client-IP limit on every proxied location (not on the health location or the static prefix, which have their own). */
     rateLimit?: {
         perMinute?: number;
@@ -142,7 +142,7 @@ export const nginxConfDefaults = {
     // (it was 32) makes nginx open a new connection for most requests; the app's accept queue
     // overflows and each dropped SYN costs a 1 s retransmit (p95 812 ms → 250 ms in bench:edge).
     upstream: { keepalive: 512, maxFails: 3, failTimeoutSeconds: 10, nextUpstreamTries: 2, retryNonIdempotent: false },
-    health: { edgePath: "/health", upstreamPath: "/health", cacheSeconds: 1 },
+    health: { edgePath: "/health", upstreamPath: "/health", cache: true },
     rateLimit: { perMinute: 100, burst: 50 },
     // 50 assets a page: a 1000-request burst is ~20 cold page loads at once from one address,
     // then 50 a second. Cached at the edge, an asset costs the app nothing.
@@ -356,8 +356,8 @@ export function renderNginxConf(o: NginxConfOptions): string {
     const health = { ...d.health, ...o.health };
     checkPath("health.edgePath", health.edgePath);
     checkPath("health.upstreamPath", health.upstreamPath);
-    const healthCache = health.cacheSeconds;
-    if (healthCache !== false && !isInt(healthCache, 1, 60)) fail("health.cacheSeconds", healthCache, "a whole number of seconds from 1 to 60, or false to not cache");
+    if (typeof health.cache !== "boolean") fail("health.cache", health.cache, "true or false");
+    const healthCache = health.cache;
     const conn = { ...d.connectionLimit, ...o.connectionLimit };
     checkInt("connectionLimit.perIp", conn.perIp, 1);
     const rate = { ...d.rateLimit, ...o.rateLimit };
@@ -457,9 +457,9 @@ export function renderNginxConf(o: NginxConfOptions): string {
                 `proxy_cache_path ${staticCache.dir.replace(/\/+$/, "")} levels=1:2 keys_zone=${nginxNames.staticCacheZone}:10m max_size=${maxSize}m inactive=7d use_temp_path=off;`,
             );
         }
-        if (healthCache !== false) {
-            // A few bytes: one key, one small response.
-            c.line(`proxy_cache_path ${tempDir}/health levels=1 keys_zone=${nginxNames.healthCacheZone}:1m max_size=1m inactive=1m use_temp_path=off;`);
+        if (healthCache) {
+            // A few bytes: one small response a second, dropped once unused for 10 s.
+            c.line(`proxy_cache_path ${tempDir}/health levels=1 keys_zone=${nginxNames.healthCacheZone}:1m max_size=1m inactive=10s use_temp_path=off;`);
         }
         c.line();
         const fields = accessLogFields.map(([k, v, kind]) => (kind === "number" ? `"${k}":${v}` : `"${k}":"${v}"`)).join(",");
@@ -631,19 +631,22 @@ export function renderNginxConf(o: NginxConfOptions): string {
             // connection (and every upstream keepalive slot) with slow requests.
             c.line(`limit_conn ${nginxNames.connZone} ${conn.perIp};`);
             c.line();
-            // Not rate-limited: monitors probing every few seconds must not trip the limit. But
-            // each call runs a database query, so instead of a limit (which would fail a monitor
-            // behind a busy NAT) the edge reuses a 200 for cacheSeconds, and the lock sends one
-            // request per window to the app however many arrive at once. Only 200s are kept: a
-            // failure is seen by the next probe, and no stale answer is ever served for an outage.
+            // Not rate-limited: monitors probing every few seconds must not trip the limit (a
+            // limit would fail a monitor behind a busy NAT). But each call runs a database query,
+            // so the edge answers from a cache instead: one entry per clock second, keyed by the
+            // time and not by the query string (`/health?x=<random>` cannot bypass it). A new key
+            // each second makes its first request a miss, which proxy_cache_lock serialises: one
+            // request a second reaches the app however many arrive at once. (One key refreshed on
+            // expiry would not do: nginx does not lock the refresh of an expired entry, so every
+            // concurrent request would go to the app, unless stale answers were served meanwhile,
+            // which could hide an outage.) Only 200s are kept: a failure reaches every probe.
             c.block(`location = ${health.edgePath}`, () => {
                 c.line("access_log off;");
                 proxy(health.upstreamPath);
-                if (healthCache !== false) {
+                if (healthCache) {
                     c.line(`proxy_cache ${nginxNames.healthCacheZone};`);
-                    // One answer for every query string: `/health?x=<random>` cannot bypass it.
-                    c.line(`proxy_cache_key ${nginxNames.healthCacheZone};`);
-                    c.line(`proxy_cache_valid 200 ${healthCache}s;`);
+                    c.line(`proxy_cache_key ${nginxNames.healthCacheZone}$time_iso8601;`);
+                    c.line("proxy_cache_valid 200 1s;");
                     // The app marks /health no-store (for clients, which still get that header).
                     c.line("proxy_ignore_headers Cache-Control Expires;");
                     c.line("proxy_cache_lock on;");

@@ -434,12 +434,13 @@ describe("renderNginxConf: HTTPS server", () => {
         expect(args(location(https, "/").children, "proxy_pass")).toEqual([`http://${nginxNames.upstream}`]);
     });
 
-    it("caches only the app's 200 for /health for a second, one key whatever the query, one request per window (the lock)", () => {
+    it("caches only the app's 200 for /health, one key per clock second whatever the query, one request per second (the lock)", () => {
         const { http, https } = render();
         expect(args(http.children, "proxy_cache_path").slice(0, 3)).toEqual(["/var/cache/nginx/health", "levels=1", `keys_zone=${nginxNames.healthCacheZone}:1m`]);
         const c = location(https, "=", "/health").children;
         expect(args(c, "proxy_cache")).toEqual([nginxNames.healthCacheZone]);
-        expect(args(c, "proxy_cache_key")).toEqual([nginxNames.healthCacheZone]);
+        // A new key each second: a miss, which the lock serialises (an expired entry's refresh is not locked).
+        expect(args(c, "proxy_cache_key")).toEqual([`${nginxNames.healthCacheZone}$time_iso8601`]);
         // 200 only: a 503 (database down) is never kept, and nothing stale is served.
         expect(all(c, "proxy_cache_valid").map((d) => d.args)).toEqual([["200", "1s"]]);
         expect(all(c, "proxy_cache_use_stale")).toHaveLength(0);
@@ -449,8 +450,7 @@ describe("renderNginxConf: HTTPS server", () => {
         // A location with its own add_header repeats the security headers.
         expect(all(c, "add_header").map((h) => h.args[0])).toEqual(expect.arrayContaining(["X-Cache-Status", "Strict-Transport-Security", "Content-Security-Policy"]));
 
-        expect(all(location(render({ health: { cacheSeconds: 2 } }).https, "=", "/health").children, "proxy_cache_valid")[0].args).toEqual(["200", "2s"]);
-        const off = render({ health: { cacheSeconds: false } });
+        const off = render({ health: { cache: false } });
         expect(all(location(off.https, "=", "/health").children, "proxy_cache")).toHaveLength(0);
         expect(all(off.http.children, "proxy_cache_path").map((p) => p.args[0])).not.toContain("/var/cache/nginx/health");
     });
@@ -585,8 +585,7 @@ describe("renderNginxConf: refusals", () => {
         [{ authRateLimit: { paths: ["/login"] }, denyPaths: ["/login"] }, /listed once/],
         [{ tls: { certificate: "/etc/a cert.pem", certificateKey: "/k" } }, /tls.certificate/],
         [{ health: { upstreamPath: "health" } }, /health.upstreamPath/],
-        [{ health: { cacheSeconds: 0 } }, /health.cacheSeconds is 0/],
-        [{ health: { cacheSeconds: 1.5 } }, /health.cacheSeconds/],
+        [{ health: { cache: "yes" as unknown as boolean } }, /health.cache is "yes"/],
         [{ connectionLimit: { perIp: 0 } }, /connectionLimit.perIp is 0/],
         [{ staticAssets: { prefix: "/static/", rateLimit: { perMinute: 0 } } }, /staticAssets.rateLimit.perMinute/],
         [{ worker: { connections: 10 } }, /worker.connections/],

@@ -22,7 +22,7 @@ import type { TestCertificates } from "./tls";
 export type EdgeTuning = Partial<
     Pick<
         NginxConfOptions,
-        "rateLimit" | "authRateLimit" | "upstream" | "health" | "staticAssets" | "denyPaths" | "hsts" | "contentSecurityPolicy" | "permissionsPolicy" | "clientMaxBodySize" | "worker"
+        "rateLimit" | "authRateLimit" | "connectionLimit" | "upstream" | "health" | "staticAssets" | "denyPaths" | "hsts" | "contentSecurityPolicy" | "permissionsPolicy" | "clientMaxBodySize" | "worker"
     >
 >;
 
