@@ -4,13 +4,18 @@
  * is nginx's `$binary_remote_addr` key.
  */
 import * as fs from "node:fs";
+import * as tls from "node:tls";
 import { describe, expect, it } from "vitest";
 import { edgeRequest, type EdgeRequestOptions, type LoopbackSource } from "./harness/clients";
 import { usePayload } from "./harness/lifecycle";
 
 const general = { perMinute: 6, burst: 4 };
 const auth = { perMinute: 2, burst: 1 };
-const payload = usePayload({ label: "rate-limit", edge: { rateLimit: general, authRateLimit: { ...auth, paths: ["/api/auth/"] } } });
+const connectionCap = 3;
+const payload = usePayload({
+    label: "rate-limit",
+    edge: { rateLimit: general, authRateLimit: { ...auth, paths: ["/api/auth/"] }, connectionLimit: { perIp: connectionCap } },
+});
 
 /**
  * `count` requests one after another from one client; the statuses, and how many a leaky bucket
@@ -72,5 +77,67 @@ describe("per-client rate limit", () => {
         expect(authBurst.statuses.filter((s) => s === 429).length).toBe(6 - admittedLogins);
         expect(admittedPages).toBeGreaterThanOrEqual(general.burst + 1);
         expect(admittedLogins).toBeLessThan(admittedPages);
+    });
+});
+
+describe("static assets", () => {
+    it("do not spend the app's per-client limit: many more assets than the limit, then a page still 200", async () => {
+        const from = "127.0.0.4";
+        const assets = 4 * (general.burst + 1);
+        const statuses: number[] = [];
+        for (let i = 0; i < assets; i++) statuses.push((await edgeRequest(payload().edge, `/static/app.css?n=${i}`, { from })).status);
+        expect(statuses).toEqual(Array(assets).fill(200));
+        // The app's limit is untouched: a full burst of pages passes, and the one after is limited.
+        const pages = await burstFrom(from, general.burst + 2, general, "/");
+        expect(pages.statuses.slice(0, general.burst + 1), `${pages.statuses}`).toEqual(Array(general.burst + 1).fill(200));
+        console.log(`${from}: ${assets} assets all 200, then pages ${pages.statuses.join(",")}`);
+    });
+});
+
+/**
+ * A TLS connection that sent a request's headers and holds it open, waiting for a body that
+ * never comes: nginx counts it towards limit_conn (the request is in progress) until closed.
+ */
+async function holdRequest(from: string): Promise<tls.TLSSocket> {
+    const { edge } = payload();
+    const socket = tls.connect({ host: "127.0.0.1", localAddress: from, port: edge.httpsPort, servername: edge.serverName, ca: edge.ca, ALPNProtocols: ["http/1.1"] });
+    await new Promise<void>((resolve, reject) => {
+        socket.once("secureConnect", resolve);
+        socket.once("error", reject);
+    });
+    socket.on("error", () => undefined);
+    socket.write(`POST /static/held HTTP/1.1\r\nHost: ${edge.serverName}:${edge.httpsPort}\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n`);
+    return socket;
+}
+
+describe("per-client connection limit", () => {
+    it("answers 429 past the cap of requests in progress from one address, not to others, and lets the client back once one ends", async () => {
+        const from = "127.0.0.5";
+        const held = await Promise.all(Array.from({ length: connectionCap }, () => holdRequest(from)));
+        try {
+            // nginx counts a request once its headers are read: wait until the cap is reached.
+            const t0 = performance.now();
+            let status = 0;
+            while (performance.now() - t0 < 5000 && status !== 429) {
+                status = (await edgeRequest(payload().edge, "/static/app.css", { from })).status;
+                if (status !== 429) await new Promise((r) => setTimeout(r, 100));
+            }
+            console.log(`${from}: ${connectionCap} held requests; the next one got ${status} after ${(performance.now() - t0).toFixed(0)} ms`);
+            expect(status).toBe(429);
+            // Another address is not affected.
+            expect((await edgeRequest(payload().edge, "/static/app.css", { from: "127.0.0.6" })).status).toBe(200);
+            // One ends: the client has a slot again.
+            held.pop()?.destroy();
+            const t1 = performance.now();
+            let after = 0;
+            while (performance.now() - t1 < 5000 && after !== 200) {
+                after = (await edgeRequest(payload().edge, "/static/app.css", { from })).status;
+                if (after !== 200) await new Promise((r) => setTimeout(r, 100));
+            }
+            expect(after).toBe(200);
+        } finally {
+            for (const s of held) s.destroy();
+        }
+        expect(logged(from, 429)).toBeGreaterThanOrEqual(1);
     });
 });
