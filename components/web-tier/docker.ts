@@ -536,7 +536,10 @@ export class DockerWebTier extends SlipwayComponent {
         this.edgeContainerName = edge.name;
         this.replicaNames = replicaNames;
         this.appPort = pulumi.output(a.port);
-        this.nginxStatusUrl = pulumi.output(`http://${serviceAliases.edge}:${servicePorts.nginxStatus}/stub_status`);
+        // Carried through the edge container, so whatever scrapes it (the nginx exporter, which
+        // exits when the address does not resolve and would crash-loop past its wait timeout)
+        // is created after the edge: a plain string would let the engine start it first.
+        this.nginxStatusUrl = edge.name.apply(() => `http://${serviceAliases.edge}:${servicePorts.nginxStatus}/stub_status`);
         this.certificatePath = pulumi.output(posix.join(onHost(certsRel), certFiles.chain));
         this.registerOutputs({
             url: this.url,

@@ -95,6 +95,14 @@ describe.each(["dev", "local"])("%s stack (Docker payload)", (stack) => {
         expect(graph.dependsOn(replicas[1], replicas[0])).toBe(true);
     });
 
+    it("creates the nginx exporter after the edge it scrapes (it exits while the edge's name does not resolve)", () => {
+        // Found by tier 5: with no dependency the engine may start the exporter first, and it
+        // crash-loops past its wait timeout while the replicas and the edge come up.
+        const exporter = graph.resources.find((r) => r.type === CONTAINER && r.name === "monitoring-nginx-exporter")!;
+        const edge = graph.resources.find((r) => r.type === CONTAINER && r.name === "web-edge")!;
+        expect(graph.dependsOn(exporter, edge)).toBe(true);
+    });
+
     it("keeps every credential secret", () => {
         for (const c of graph.ofType(CONTAINER)) {
             for (const env of (c.inputs.envs as unknown[]) ?? []) {
