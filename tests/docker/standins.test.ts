@@ -81,6 +81,13 @@ afterAll(async () => {
     if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
+describe("the tier-5 daemon", () => {
+    it("refuses a second start on the same directory while the first runs (it would stop that daemon)", async () => {
+        await expect(startDaemon()).rejects.toThrow(/is in use by process \d+/);
+        expect((await daemon.docker(["info", "--format", "{{.ServerVersion}}"])).code).toBe(0);
+    });
+});
+
 describe("stand-in names", () => {
     it("map an official reference to slipway-standin/<path with / as ->:<tag>, digest dropped", () => {
         expect(standinFor("postgres:16.6-alpine")).toBe("slipway-standin/postgres:16.6-alpine");

@@ -140,6 +140,11 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
     const host = `unix://${socket}`;
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
 
+    // One test process owns the directory at a time: a second one must not stop the first one's
+    // daemon from under it (the step below would). The owner's pid is the lock; a dead owner's is stale.
+    const ownerFile = path.join(dir, "owner.pid");
+    claimOwner(ownerFile, dir);
+
     // A daemon left by an earlier (crashed) run on this socket: stop it, then start fresh.
     const old = readPid(pidfile);
     if (old !== undefined && alive(old) && isOurDockerd(old, pidfile)) await terminate(old);
@@ -172,7 +177,11 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
         if (stopped) return;
         stopped = true;
         process.removeListener("exit", onExit);
-        if (alive(pid)) await terminate(pid);
+        try {
+            if (alive(pid)) await terminate(pid);
+        } finally {
+            releaseOwner(ownerFile);
+        }
     };
     // On a normal or failing exit, no async work is possible: SIGTERM is all we can send; dockerd
     // then stops its containers itself (the next start also stops a leftover daemon via the pidfile).
@@ -184,6 +193,7 @@ export async function startDaemon(opts: StartDaemonOptions = {}): Promise<Daemon
                 /* already gone */
             }
         }
+        releaseOwner(ownerFile);
     };
     process.once("exit", onExit);
 
@@ -219,6 +229,30 @@ async function removeLeftovers(docker: ReturnType<typeof dockerFor>): Promise<vo
         .filter((n) => n && !["bridge", "host", "none"].includes(n));
     if (nets.length) await docker(["network", "rm", ...nets], { check: true });
     // Anonymous volumes of the removed containers went with `rm -v`; named ones are the applier's to keep or drop.
+}
+
+/** Takes the directory for this process (exclusive create), replacing a dead owner's claim; fails while a live one (this process included: stop() first) holds it. */
+function claimOwner(ownerFile: string, dir: string): void {
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            fs.writeFileSync(ownerFile, `${process.pid}\n`, { flag: "wx" });
+            return;
+        } catch (e) {
+            if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+        }
+        const owner = readPid(ownerFile);
+        if (owner !== undefined && alive(owner)) {
+            throw new Error(
+                `The tier-5 directory ${dir} is in use by process ${owner} (its daemon would be stopped from under it); wait for that run to finish, or set SLIPWAY_TIER5_DIR to another directory (its images start cold).`,
+            );
+        }
+        fs.rmSync(ownerFile, { force: true });
+    }
+    throw new Error(`Could not claim ${ownerFile}; remove it if no tier-5 run is active.`);
+}
+
+function releaseOwner(ownerFile: string): void {
+    if (readPid(ownerFile) === process.pid) fs.rmSync(ownerFile, { force: true });
 }
 
 function tail(file: string, lines = 20): string {
