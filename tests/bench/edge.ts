@@ -2,7 +2,8 @@
  * Benchmark (`npm run bench:edge`): the Docker payload on loopback (PostgreSQL, Redis, 2 app
  * replicas, nginx from the rendered nginx.conf with its worker settings as rendered) loaded by
  * wrk with 1000 connections for 30 s, three runs:
- *   1. through nginx over TLS to /health (the app answers after checking PostgreSQL and Redis),
+ *   1. through nginx over TLS to /health (the app answers after checking PostgreSQL and Redis;
+ *      the edge's one-a-second /health cache is off here, so this is the proxy path),
  *   2. through nginx over TLS to the static file (/static/app.css, cache headers added at the edge),
  *   3. the same load direct to ONE replica's /health over plain HTTP: the baseline for the ratio.
  * Rate limiting is lifted for loopback by the renderer's own option (exempt 127.0.0.1 and ::1):
@@ -74,8 +75,9 @@ interface Target {
 }
 
 function targets(p: Payload): Target[] {
-    const edge = `https://127.0.0.1:${p.nginx.httpsPort}`;
-    // wrk sends SNI from the URL's host; the Host header carries the edge's real name.
+    // wrk sends SNI from the URL's host, and the edge refuses a handshake for any name but its
+    // own: the payload's name is `localhost`, which resolves to loopback without DNS.
+    const edge = `https://${p.edge.serverName}:${p.nginx.httpsPort}`;
     const host = { Host: `${p.edge.serverName}:${p.nginx.httpsPort}` };
     const direct = p.app.replicas[0];
     return [
@@ -90,7 +92,15 @@ async function main(): Promise<void> {
     const payload = await startPayload({
         label: "bench-edge",
         replicas: 2,
-        edge: { rateLimit: { exemptCidrs: ["127.0.0.1", "::1"] }, ...(upstreamKeepalive === undefined ? {} : { upstream: { keepalive: upstreamKeepalive } }) },
+        serverName: "localhost",
+        edge: {
+            rateLimit: { exemptCidrs: ["127.0.0.1", "::1"] },
+            // edge-health measures the proxy path against the replica direct: the edge's
+            // one-a-second /health cache would answer instead of the replicas (and hold the
+            // requests that coincide with each second's fetch on its lock).
+            health: { cache: false },
+            ...(upstreamKeepalive === undefined ? {} : { upstream: { keepalive: upstreamKeepalive } }),
+        },
     });
     let failed = true;
     try {

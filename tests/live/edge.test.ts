@@ -3,6 +3,8 @@
  * PostgreSQL and Redis, all on loopback, checked with real clients (node's https trusting only
  * the test CA, curl, openssl s_client, testssl.sh).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { nginxConfDefaults } from "../../components/web-tier/nginx-conf";
@@ -37,6 +39,31 @@ describe("HTTP and the app behind the edge", () => {
         // Followed by a client that trusts only the test CA, it ends on the HTTPS health check.
         const followed = await curl("-L", "-o", "/dev/null", "-w", "%{http_code} %{num_redirects} %{url_effective}", `http://${edge.serverName}:${edge.httpPort}/health`);
         expect(followed).toBe(`200 1 https://${edge.serverName}:${edge.httpsPort}/health`);
+    });
+
+    it("sends the app's /health (a database query each) at most once a second, however fast and wide monitors poll", async () => {
+        const { app, runDir, edge } = payload();
+        // The replicas log every request they serve (app/src/app.js), one JSON object a line.
+        const healthServed = () =>
+            app.replicas
+                .flatMap((r) => fs.readFileSync(path.join(runDir.logDir, `${r.name}.log`), "utf8").split("\n"))
+                .filter((l) => l.startsWith("{"))
+                .map((l) => JSON.parse(l) as { msg?: string; path?: string })
+                .filter((e) => e.msg === "request" && e.path === "/health").length;
+        const before = healthServed();
+        const t0 = performance.now();
+        let sent = 0;
+        while (performance.now() - t0 < 2000 && sent < 5000) {
+            const batch = await Promise.all(Array.from({ length: 10 }, () => edgeRequest(edge, "/health")));
+            expect(batch.map((r) => r.status)).toEqual(Array(10).fill(200));
+            sent += batch.length;
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        await new Promise((r) => setTimeout(r, 200));
+        const served = healthServed() - before;
+        console.log(`/health through the edge: ${sent} requests (10 at a time) in ${seconds.toFixed(2)} s → ${served} served by the replicas`);
+        expect(served).toBeGreaterThanOrEqual(1);
+        expect(served).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
     });
 
     it("serves /health with 200 from the app, which reached PostgreSQL and Redis", async () => {
