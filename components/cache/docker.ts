@@ -173,10 +173,11 @@ export class DockerCache extends SlipwayComponent {
             dependsOn: [container, confFile],
         });
 
-        this.host = pulumi.output(serviceAliases.redis);
+        // Through the container (see DockerDatabase.host): clients are created after Redis exists.
+        this.host = container.name.apply(() => serviceAliases.redis);
         this.port = pulumi.output(port);
         this.password = pulumi.secret(password.result);
-        this.url = pulumi.secret(password.result.apply((pw) => `redis://:${encodeURIComponent(pw)}@${serviceAliases.redis}:${port}/0`));
+        this.url = pulumi.secret(pulumi.all([password.result, container.name]).apply(([pw]) => `redis://:${encodeURIComponent(pw)}@${serviceAliases.redis}:${port}/0`));
         this.containerName = container.name;
 
         this.registerOutputs({

@@ -230,14 +230,17 @@ export class DockerDatabase extends SlipwayComponent {
             dependsOn: [container, confFile, hbaFile],
         });
 
-        this.host = pulumi.output(serviceAliases.postgres);
+        // Through the container, not a constant: whatever connects (the app replicas, which
+        // wait to be healthy, the exporter, the backup job) is then created after PostgreSQL
+        // exists. A plain string let the engine start the replicas first (found by tier 5).
+        this.host = container.name.apply(() => serviceAliases.postgres);
         this.port = pulumi.output(port);
         this.databaseName = pulumi.output(a.databaseName);
         this.username = pulumi.output(a.username);
         this.password = pulumi.secret(password.result);
         this.connectionUrl = pulumi.secret(
-            password.result.apply(
-                (pw) =>
+            pulumi.all([password.result, container.name]).apply(
+                ([pw]) =>
                     `postgres://${encodeUriStrict(a.username)}:${encodeUriStrict(pw)}@${serviceAliases.postgres}:${port}/${encodeUriStrict(a.databaseName)}`,
             ),
         );

@@ -103,6 +103,18 @@ describe.each(["dev", "local"])("%s stack (Docker payload)", (stack) => {
         expect(graph.dependsOn(exporter, edge)).toBe(true);
     });
 
+    it("creates every client of PostgreSQL and Redis after their containers (the replicas wait to be healthy, which needs both)", () => {
+        // Found by tier 5: the connection strings were built from the passwords alone, so the
+        // engine could start the replicas before the database existed and time out on them.
+        const byName = (n: string) => graph.resources.find((r) => r.type === CONTAINER && r.name === n)!;
+        const clients = graph.resources.filter((r) => r.type === CONTAINER && /^(web-app-\d+|backups-container|monitoring-(postgres|redis)-exporter)$/.test(r.name));
+        expect(clients.length).toBeGreaterThanOrEqual(4);
+        for (const c of clients) {
+            if (c.name !== "monitoring-redis-exporter") expect(graph.dependsOn(c, byName("db-postgres")), `${c.name} after postgres`).toBe(true);
+            if (!/backups|postgres-exporter/.test(c.name)) expect(graph.dependsOn(c, byName("cache-redis")), `${c.name} after redis`).toBe(true);
+        }
+    });
+
     it("keeps every credential secret", () => {
         for (const c of graph.ofType(CONTAINER)) {
             for (const env of (c.inputs.envs as unknown[]) ?? []) {
