@@ -139,7 +139,10 @@ export class DockerCache extends SlipwayComponent {
         // /data and drops to redis, uid 999 (SETUID, SETGID). The server never runs as root, and
         // after the drop holds no capabilities.
         const start = [
-            `install -o redis -g redis -m 0600 ${redisContainerPaths.mountedConf} ${redisContainerPaths.runningConf}`,
+            // Mode first, owner last: once the file is redis's, root (no FOWNER) may not chmod it.
+            // GNU install -o … -m … chowns first and fails here; busybox's happens to chmod first.
+            `install -m 0600 ${redisContainerPaths.mountedConf} ${redisContainerPaths.runningConf}`,
+            `chown redis:redis ${redisContainerPaths.runningConf}`,
             `exec docker-entrypoint.sh redis-server ${redisContainerPaths.runningConf}`,
         ].join(" && ");
 

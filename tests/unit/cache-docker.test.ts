@@ -81,7 +81,8 @@ describe("DockerCache container", () => {
         expect(container.inputs.user).toBeUndefined();
         expect(container.inputs.entrypoints).toEqual(["/bin/sh", "-c"]);
         expect(container.inputs.command).toEqual([
-            "install -o redis -g redis -m 0600 /etc/redis/redis.conf /run/redis/redis.conf && exec docker-entrypoint.sh redis-server /run/redis/redis.conf",
+            // chmod before chown: root holds CHOWN but not FOWNER (GNU install -o -m failed in tier 5).
+            "install -m 0600 /etc/redis/redis.conf /run/redis/redis.conf && chown redis:redis /run/redis/redis.conf && exec docker-entrypoint.sh redis-server /run/redis/redis.conf",
         ]);
     });
 
