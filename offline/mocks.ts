@@ -117,9 +117,12 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { zoneId: `Z${h.toUpperCase()}`, nameServers: ["ns-1.awsdns-00.org"] };
         case "tls:index/selfSignedCert:SelfSignedCert":
             return { certPem: `-----BEGIN CERTIFICATE-----\n${Buffer.from(`offline-${name}-${h}`).toString("base64")}\n-----END CERTIFICATE-----\n` };
-        // Auto-named containers (app replicas): the provider appends a random suffix to the logical name.
+        // Auto-named containers (app replicas): Pulumi appends a random suffix to the logical name,
+        // and every input of a container forces a replacement, which gets a new suffix. The suffix
+        // is a hash of the inputs here, so a changed replica gets a new name as it would for real
+        // (the edge's upstream list changes with it, and tier 5 can create it beside the old one).
         case "docker:index/container:Container":
-            return { name: inputs.name ?? `${name}-${h.slice(0, 7)}` };
+            return { name: inputs.name ?? `${name}-${shortHash(`${type}/${name}/${JSON.stringify(inputs)}`).slice(0, 7)}` };
         case "tls:index/privateKey:PrivateKey": {
             // Shaped like real ED25519 keys (a valid OpenSSH public key line, PEM/OpenSSH blocks).
             const u32 = (n: number) => Buffer.from([0, 0, 0, n]);

@@ -1,0 +1,108 @@
+import type { IncomingHttpHeaders } from "node:http";
+import { setTimeout as sleep } from "node:timers/promises";
+import { expect } from "vitest";
+import { drillRowCounts, drillSeedSql } from "../../live/harness/drill-rows";
+import { type DatabaseFingerprint, databaseFingerprint } from "../../live/harness/fingerprint";
+import { docker, dockerOk } from "./cli";
+import type { Daemon } from "./daemon";
+import { psql } from "./payload-checks";
+import { startReceiver } from "./probe";
+import type { Tier5Stack } from "./stack";
+
+/** The edge's security headers, present on a proxied response. */
+export function securityHeaders(h: IncomingHttpHeaders): void {
+    expect(h["strict-transport-security"]).toMatch(/max-age=\d+/);
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["content-security-policy"]).toBeTruthy();
+    expect(h["referrer-policy"]).toBeTruthy();
+    expect(h["x-frame-options"] ?? h["content-security-policy"]).toBeTruthy();
+}
+
+/** The URL of the harness's alert receiver, as the stack's Alertmanager reaches it (by DNS alias on its network). */
+export const RECEIVER_ALIAS = "t5-alert-receiver";
+export const receiverUrl = `http://${RECEIVER_ALIAS}:9099/alerts`;
+
+/**
+ * Stops the Redis container (as an operator or a crash would leave it) and waits for the
+ * rendered RedisDown rule to reach the receiver through Prometheus and Alertmanager as rendered
+ * (real `for:` durations), then starts Redis and waits for the resolved notification.
+ */
+export async function alertDrill(t5: Tier5Stack, daemon: Daemon): Promise<{ firing: boolean; resolved: boolean; firingSeconds: number; resolvedSeconds: number }> {
+    const alertmanager = t5.byName("monitoring-alertmanager");
+    const network = (alertmanager.inputs.networksAdvanced as { name: string }[])[0].name;
+    const receiver = await startReceiver(daemon, network, RECEIVER_ALIAS, 9099);
+    const redis = t5.engine.container("cache-redis");
+    try {
+        const stopped = Date.now();
+        await dockerOk(daemon.socket, ["stop", "-t", "10", redis.name]);
+        const firing = await receiver.waitFor((n) => n.status === "firing" && n.alerts.some((a) => a.labels.alertname === "RedisDown"), 300_000);
+        const firingSeconds = (Date.now() - stopped) / 1000;
+        const started = Date.now();
+        await dockerOk(daemon.socket, ["start", redis.name]);
+        await t5.engine.waitHealthy(redis.id, redis.name, 120_000);
+        // Resolved in Alertmanager as soon as Prometheus stops sending it; the resolved
+        // notification itself waits for the route's group_interval (5 minutes as rendered).
+        const am = t5.engine.container("monitoring-alertmanager");
+        let resolved = false;
+        while (!resolved && Date.now() - started < 240_000) {
+            const r = await docker(daemon.socket, ["exec", am.name, "wget", "-q", "-T", "3", "-O", "-", "http://127.0.0.1:9093/api/v2/alerts?active=true&silenced=false&inhibited=false"]);
+            resolved = r.code === 0 && !(JSON.parse(r.stdout) as { labels: Record<string, string> }[]).some((a) => a.labels.alertname === "RedisDown");
+            if (!resolved) await sleep(1000);
+        }
+        return { firing: !!firing, resolved, firingSeconds, resolvedSeconds: (Date.now() - started) / 1000 };
+    } finally {
+        await receiver.stop();
+    }
+}
+
+export interface BackupDrillResult {
+    original: DatabaseFingerprint;
+    restored: DatabaseFingerprint;
+    rows: number;
+    backupSeconds: number;
+    restoreSeconds: number;
+}
+
+/**
+ * Seeds the drill's rows into the app database, runs the rendered backup script inside the
+ * backup container as its job user (the command crond runs), creates an empty database and runs
+ * the rendered restore script into it, then compares rows, checksums and schema.
+ * `env` overrides the container's environment for the run (dev: a repository the harness provides).
+ */
+export async function backupRestoreDrill(t5: Tier5Stack, env: Record<string, string> = {}): Promise<BackupDrillResult> {
+    const dbEnv = Object.fromEntries((t5.byName("db-postgres").inputs.envs as string[]).map((e) => e.split("=", 2) as [string, string]));
+    const app = dbEnv.POSTGRES_USER;
+    const exists = await psql(t5, "SELECT to_regclass('public.customers') IS NOT NULL");
+    if (exists !== "t") await psql(t5, drillSeedSql(app));
+    const run = (database?: string) => (sql: string, o?: { database?: string }) => psql(t5, sql, { database: o?.database ?? database });
+    const original = await databaseFingerprint(run(), dbEnv.POSTGRES_DB);
+
+    const backup = t5.engine.container("backups-container");
+    const envArgs = Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
+    let started = Date.now();
+    const b = await docker(t5.o.daemon.socket, ["exec", "-u", "backup", ...envArgs, backup.name, "/bin/sh", "/opt/slipway/backup/backup.sh"], { timeoutMs: 300_000 });
+    if (b.code !== 0) throw new Error(`backup.sh exited ${b.code}: ${b.stderr.slice(-3000)}`);
+    const backupSeconds = (Date.now() - started) / 1000;
+
+    await psql(t5, "DROP DATABASE IF EXISTS t5_restored");
+    await psql(t5, `CREATE DATABASE t5_restored OWNER "${app}"`);
+    started = Date.now();
+    const r = await docker(t5.o.daemon.socket, ["exec", "-u", "backup", ...envArgs, backup.name, "/bin/sh", "/opt/slipway/backup/restore.sh", "t5_restored"], { timeoutMs: 300_000 });
+    if (r.code !== 0) throw new Error(`restore.sh exited ${r.code}: ${r.stderr.slice(-3000)}`);
+    const restoreSeconds = (Date.now() - started) / 1000;
+    const restored = await databaseFingerprint(run("t5_restored"), "t5_restored");
+    const rows = Object.values(drillRowCounts).reduce((a, b) => a + b, 0);
+    return { original: onlyDrillTables(original), restored: onlyDrillTables(restored), rows, backupSeconds, restoreSeconds };
+}
+
+/** The drill's tables (the app's own tables change under traffic between the two reads). */
+function onlyDrillTables(f: DatabaseFingerprint): DatabaseFingerprint {
+    const names = Object.keys(drillRowCounts);
+    return {
+        tables: Object.fromEntries(Object.entries(f.tables).filter(([t]) => names.includes(t))),
+        schema: f.schema.filter((s) => names.some((n) => s.includes(` ${n}`) || s.includes(`${n}.`))),
+        sequences: f.sequences.filter((s) => names.some((n) => s.includes(n))),
+    };
+}
+
+export { sleep };
