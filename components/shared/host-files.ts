@@ -41,16 +41,26 @@ export const FILE_MARKER = "# slipway-file: ";
 /** Single-quotes a string for POSIX sh. */
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The script that writes stdin to `path` with `mode`, atomically. Pure; tested on its own. */
+/**
+ * The script that writes stdin to `path` with `mode`, atomically. Pure; tested on its own.
+ *
+ * Directories are made 0755: the processes that read these files run in containers under
+ * their own uids (postgres 70, nginx 101, prometheus 65534, …), not as the deploy user who
+ * writes them, and a directory they cannot traverse hides even a 0644 file. (With `umask 077`
+ * here, PostgreSQL could not read its own config — found by tier 5.) Secrecy is the file's
+ * mode: credentials are 0600 and read by an entrypoint running as root, or copied for the
+ * process by one. The temporary file is created 0600 whatever its final mode, so the content
+ * is never readable by others before `chmod`.
+ */
 export function writeFileScript(path: string, mode: string): string {
     if (!/^0[0-7]{3}$/.test(mode)) throw new Error(`File mode ${mode} for ${path} must be octal like 0644.`);
     const q = shellQuote(path);
     return [
         `${FILE_MARKER}${path}`,
         "set -eu",
-        "umask 077",
+        "umask 022",
         `mkdir -p ${shellQuote(posix.dirname(path))}`,
-        `cat > ${q}.tmp`,
+        `(umask 077 && cat > ${q}.tmp)`,
         `chmod ${mode} ${q}.tmp`,
         `mv -f ${q}.tmp ${q}`,
     ].join("\n");
