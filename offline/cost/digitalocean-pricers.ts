@@ -72,4 +72,5 @@ export const digitalOceanPricers: Readonly<Record<string, Pricer<DigitalOceanPri
     "digitalocean:index/volume:Volume": priceVolume,
     "digitalocean:index/reservedIp:ReservedIp": priceReservedIp,
     "digitalocean:index/spacesBucket:SpacesBucket": priceSpacesBucket,
+    "digitalocean:index/uptimeCheck:UptimeCheck": (_r, p) => ({ usd: p.uptimeCheckMonth.usd, basis: `uptime check ${dollars(p.uptimeCheckMonth)}` }),
 };

@@ -57,6 +57,7 @@ const digitalOcean: Record<string, string> = {
     "digitalocean:index/domain:Domain": "DNS hosting has no charge (https://docs.digitalocean.com/products/networking/dns/details/pricing/)",
     "digitalocean:index/dnsRecord:DnsRecord": "DNS hosting has no charge (https://docs.digitalocean.com/products/networking/dns/details/pricing/)",
     "digitalocean:index/tag:Tag": "tags have no charge",
+    "digitalocean:index/uptimeAlert:UptimeAlert": "uptime alerts have no charge beyond their check (https://docs.digitalocean.com/products/uptime/details/pricing/)",
     "digitalocean:index/sshKey:SshKey": "SSH keys have no charge",
     "digitalocean:index/project:Project": "projects have no charge",
     "digitalocean:index/projectResources:ProjectResources": "projects have no charge",

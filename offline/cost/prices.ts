@@ -202,6 +202,7 @@ const digitalOcean = {
     backups: "https://docs.digitalocean.com/products/backups/details/pricing/",
     volumes: "https://docs.digitalocean.com/products/volumes/details/pricing/",
     reservedIps: "https://docs.digitalocean.com/products/networking/reserved-ips/details/pricing/",
+    uptime: "https://docs.digitalocean.com/products/uptime/details/pricing/",
     spaces: "https://www.digitalocean.com/pricing/spaces-object-storage",
 };
 
@@ -220,6 +221,7 @@ export interface DigitalOceanPrices {
     volumeGbMonth: Price;
     /** Reserved IPs cost nothing while assigned to a droplet. */
     reservedIpUnassignedMonth: Price;
+    uptimeCheckMonth: Price;
     spacesSubscriptionMonth: Price;
     spacesIncludedStorageGb: number;
     spacesIncludedTransferGb: number;
@@ -252,6 +254,7 @@ export const digitalOceanPrices: DigitalOceanPrices = {
     },
     volumeGbMonth: price(0.1, "GB-month", digitalOcean.volumes),
     reservedIpUnassignedMonth: price(5, "unassigned reserved IP-month", digitalOcean.reservedIps),
+    uptimeCheckMonth: price(1, "uptime check-month (alerts on it have no charge)", digitalOcean.uptime),
     spacesSubscriptionMonth: price(5, "subscription-month (250 GB stored and 1 TB out included)", digitalOcean.spaces),
     spacesIncludedStorageGb: 250,
     spacesIncludedTransferGb: 1024,

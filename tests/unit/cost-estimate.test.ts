@@ -126,14 +126,16 @@ describe("prod (aws, us-east-1)", () => {
 });
 
 describe("dev (vps, DigitalOcean)", () => {
-    it("totals $38.80 a month, as computed by hand", () => {
+    it("totals $39.80 a month, as computed by hand", () => {
         const { cost } = stacks.dev;
         // Droplet s-2vcpu-4gb:           24 + weekly backups 20% × 24                 = 28.80
         //                                (100 GB out, within the 4,000 GB included)
         // Volume:                        50 GB × 0.10                                 =  5.00
         // Spaces:                        subscription 5 (20 GB within 250 included)   =  5.00
+        // Uptime check (off-host watch):  1 (its two alerts have no charge)          =  1.00
         // Reserved IP (assigned), DNS, firewall, VPC, containers:                    =  0
-        expect(cost.monthlyUsd).toBeCloseTo(24 + 4.8 + 5 + 5, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(24 + 4.8 + 5 + 5 + 1, 2);
+        expect(line(cost, "monitoring-uptime-check")).toMatchObject({ monthlyUsd: 1, basis: "uptime check $1.00" });
         expect(cost.region).toBe("fra1");
         expect(line(cost, "vps-droplet")).toMatchObject({ monthlyUsd: 28.8, basis: "s-2vcpu-4gb $24.00 + weekly backups 20% × $24.00 + 100 GB out within the 4000 GB included" });
         expect(line(cost, "vps-ip").basis).toMatch(/^no charge: reserved IPs are free while assigned/);
@@ -147,7 +149,7 @@ describe("dev (vps, DigitalOcean)", () => {
         expect(line(cost, "vps-droplet").monthlyUsd).toBe(38.8);
         // 5 + (400 − 250) GB × 0.02
         expect(line(cost, "backups-bucket").monthlyUsd).toBe(8);
-        expect(cost.monthlyUsd).toBeCloseTo(38.8 + 5 + 8, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(38.8 + 5 + 8 + 1, 2);
     });
 });
 

