@@ -4,6 +4,7 @@
  * is nginx's `$binary_remote_addr` key.
  */
 import * as fs from "node:fs";
+import * as net from "node:net";
 import * as tls from "node:tls";
 import { describe, expect, it } from "vitest";
 import { edgeRequest, type EdgeRequestOptions, type LoopbackSource } from "./harness/clients";
@@ -100,7 +101,9 @@ describe("static assets", () => {
  */
 async function holdRequest(from: string): Promise<tls.TLSSocket> {
     const { edge } = payload();
-    const socket = tls.connect({ host: "127.0.0.1", localAddress: from, port: edge.httpsPort, servername: edge.serverName, ca: edge.ca, ALPNProtocols: ["http/1.1"] });
+    // From `from`: tls.connect has no localAddress of its own, so the TCP socket is made first.
+    const tcp = net.connect({ host: "127.0.0.1", localAddress: from, port: edge.httpsPort });
+    const socket = tls.connect({ socket: tcp, servername: edge.serverName, ca: edge.ca, ALPNProtocols: ["http/1.1"] });
     await new Promise<void>((resolve, reject) => {
         socket.once("secureConnect", resolve);
         socket.once("error", reject);
