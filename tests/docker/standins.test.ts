@@ -198,6 +198,39 @@ describe("the postgres stand-in's entrypoint", () => {
     });
 });
 
+describe("the redis stand-in's entrypoint", () => {
+    it("runs the payload's command with its capabilities: redis-server as uid 999, /data chowned, PONG", async () => {
+        const root = path.join(work, "redis");
+        fs.mkdirSync(path.join(root, "data"), { recursive: true });
+        fs.chownSync(path.join(root, "data"), 1000, 1000);
+        fs.writeFileSync(path.join(root, "redis.conf"), 'requirepass "smoke"\nappendonly yes\n', { mode: 0o600 });
+        // The cache-redis container of the plan: entrypoint /bin/sh -c, read-only root, tmpfs /run/redis.
+        await daemon.docker(
+            [
+                "run", "-d", "--name", "standin-redis", "--network", "none", "--read-only",
+                "--tmpfs", "/run/redis:rw,nosuid,nodev,noexec,size=1m,mode=0755",
+                "--cap-drop", "ALL", ...["CHOWN", "SETUID", "SETGID", "DAC_READ_SEARCH"].flatMap((c) => ["--cap-add", c]),
+                "-v", `${root}/data:/data`, "-v", `${root}/redis.conf:/etc/redis/redis.conf:ro`,
+                "--entrypoint", "/bin/sh", standinFor(images.redis),
+                "-c", "install -o redis -g redis -m 0600 /etc/redis/redis.conf /run/redis/redis.conf && exec docker-entrypoint.sh redis-server /run/redis/redis.conf",
+            ],
+            { check: true },
+        );
+        const health = `REDISCLI_AUTH="$(sed -n 's/^requirepass "\\(.*\\)"$/\\1/p' /run/redis/redis.conf)" redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG`;
+        let healthy = false;
+        for (let i = 0; i < 40 && !healthy; i++) {
+            healthy = (await daemon.docker(["exec", "standin-redis", "sh", "-c", health])).code === 0;
+            if (!healthy) await new Promise((res) => setTimeout(res, 250));
+        }
+        const logs = await daemon.docker(["logs", "standin-redis"]);
+        expect(healthy, `the payload's redis health check never passed; logs:\n${logs.stdout}${logs.stderr}`).toBe(true);
+        const pid1 = await daemon.docker(["exec", "standin-redis", "ps", "-o", "uid=", "-p", "1"], { check: true });
+        expect(pid1.stdout.trim()).toBe("999");
+        expect(fs.statSync(path.join(root, "data")).uid).toBe(999);
+        await daemon.docker(["rm", "-f", "-v", "standin-redis"], { check: true });
+    });
+});
+
 describe("backup/Dockerfile on the stand-ins", () => {
     it("builds unchanged but for FROM (addgroup/adduser, crond, pgrep) and runs crond as the health check expects", async () => {
         const tag = "slipway-standin/backup:smoke";
