@@ -63,7 +63,7 @@ export interface NginxConfOptions {
      * arrive, at most one a second reaches the app and its database (`false`: every one does).
      */
     health?: { edgePath?: string; upstreamPath?: string; cache?: boolean };
-    /** Per-client-IP limit on every proxied location (not on the health location or the static prefix, which have their own). */
+    /** Per-client-IP limit on every proxied location but the health location (cached instead) and the static prefix (its own limit). */
     rateLimit?: {
         perMinute?: number;
         burst?: number;
