@@ -9,7 +9,7 @@ import { edgeRequest } from "../live/harness/clients";
 import { failed, outcomes, startTraffic } from "../live/harness/traffic";
 import { type Daemon, startDaemon } from "./harness/daemon";
 import { backupRestoreDrill, securityHeaders } from "./harness/drills";
-import { withReplacedDroplet } from "./harness/graph";
+import { stackConfig, withReplacedDroplet } from "./harness/graph";
 import { tier5Images } from "./harness/images";
 import { containerHealth, psql, waitAllHealthy, waitTargetsUp } from "./harness/payload-checks";
 import { Tier5Stack } from "./harness/stack";
@@ -98,10 +98,5 @@ describe.sequential("tier 5: the dev stack on a real Docker daemon, this machine
 
 function appConfig(): Record<string, unknown> {
     // The stack file's app block, so the rollout changes the image and nothing else.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parse } = require("yaml") as typeof import("yaml");
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { readFileSync } = require("node:fs") as typeof import("node:fs");
-    const doc = parse(readFileSync(`${__dirname}/../../Pulumi.dev.yaml`, "utf8")) as { config: Record<string, Record<string, unknown>> };
-    return doc.config["slipway:app"];
+    return stackConfig("dev")["slipway:app"];
 }

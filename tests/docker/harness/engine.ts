@@ -7,7 +7,8 @@ import type { CommandResult, PlayedHost } from "./host";
 /**
  * Applies a recorded stack graph to the harness's Docker daemon and played host the way the
  * Pulumi engine would for `pulumi up` against existing state:
- * - resources in dependency order (serially: one valid order of the engine's parallel walk);
+ * - resources in dependency order, in parallel as the engine walks them (each starts when its
+ *   dependencies are done);
  * - a resource whose inputs did not change is left alone, even if what it made is gone (the
  *   engine trusts its state unless refreshed: this is how a rebuilt droplet finds no network);
  * - a container with changed inputs is replaced (every container input forces replacement):
@@ -95,75 +96,32 @@ export class Engine {
         const imageOf = (r: GraphResource): GraphResource | undefined =>
             (r.propertyDependencies.image ?? []).map((u) => graph.resources.find((x) => x.urn === u)).find((x) => x?.type === "docker:index/image:Image");
 
-        for (const r of order) {
-            const started = Date.now();
-            const old = this.state.get(r.urn);
-            const done = (op: Step["op"], note?: string) => record({ op, type: r.type, name: r.name, ms: Date.now() - started, note });
-            if (VALUE_ONLY.some((p) => r.type.startsWith(p))) {
-                this.state.set(r.urn, { r });
-                done("value");
-                continue;
+        // The engine's parallel walk: every resource whose dependencies are done starts at once.
+        const deps = new Map(order.map((r) => [r.urn, new Set([...directDependencies(r), ...(r.parent ? [r.parent] : [])].filter((u) => newUrns.has(u) && u !== r.urn))]));
+        const finished = new Set<string>();
+        const running = new Map<string, Promise<void>>();
+        const errors: unknown[] = [];
+        const waiting = [...order];
+        while (waiting.length > 0 || running.size > 0) {
+            if (errors.length === 0) {
+                for (const r of waiting.filter((x) => [...(deps.get(x.urn) ?? [])].every((d) => finished.has(d)))) {
+                    waiting.splice(waiting.indexOf(r), 1);
+                    running.set(
+                        r.urn,
+                        this.step(r, o, record, pendingDeletes, imageOf)
+                            .catch((e: unknown) => void errors.push(e))
+                            .finally(() => {
+                                finished.add(r.urn);
+                                running.delete(r.urn);
+                            }),
+                    );
+                }
             }
-            const changed = old ? changedKeys(old.r, r) : [];
-            if (old && changed.length === 0) {
-                this.state.set(r.urn, { ...old, r });
-                done("same");
-                continue;
-            }
-            switch (r.type) {
-                case "docker:index/network:Network": {
-                    if (old) await this.replaceGuard(old, changed);
-                    if (old) await this.deleteOne(old);
-                    this.state.set(r.urn, { r, ref: await this.createNetwork(r) });
-                    done(old ? "replace" : "create", old ? `changed: ${changed.join(", ")}` : undefined);
-                    break;
-                }
-                case "docker:index/image:Image": {
-                    this.state.set(r.urn, { r, ref: await this.images.build(r) });
-                    done(old ? "replace" : "create");
-                    break;
-                }
-                case "docker:index/container:Container": {
-                    const built = imageOf(r);
-                    const image = built ? this.state.get(built.urn)?.ref : await this.images.forContainer(String(r.inputs.image));
-                    if (!image) throw new Error(`container ${r.name}: its image ${built?.name} is not in the engine's state`);
-                    const name = String(r.inputs.name ?? r.state?.name ?? "");
-                    if (!name) throw new Error(`container ${r.name} has no name and the graph recorded no generated one`);
-                    const spec = containerSpec(r.inputs, name, image, o.rebind);
-                    if (old) {
-                        await this.replaceGuard(old, changed);
-                        if (r.deleteBeforeReplace) await this.deleteOne(old);
-                        else pendingDeletes.push(old);
-                    }
-                    this.state.set(r.urn, { r, spec, ref: await this.createContainer(spec) });
-                    done(old ? "replace" : "create", old ? `changed: ${changed.join(", ")}` : undefined);
-                    break;
-                }
-                case "command:local:Command":
-                case "command:remote:Command": {
-                    const skip = o.skipCommands?.[r.name];
-                    if (skip) {
-                        this.state.set(r.urn, { r });
-                        done("skip", skip);
-                        break;
-                    }
-                    const replace = old !== undefined && changed.includes("triggers");
-                    if (old && replace) pendingDeletes.push(old);
-                    const script = String(old && !replace ? (r.inputs.update ?? r.inputs.create) : r.inputs.create);
-                    const result = await this.host.run(script, r.inputs.stdin === undefined ? undefined : String(r.inputs.stdin));
-                    if (result.code !== 0) throw new CommandFailed(r, result);
-                    const mocked = String(r.state?.stdout ?? "");
-                    if (mocked && result.stdout !== mocked) {
-                        throw new Error(`command ${r.name} printed ${JSON.stringify(result.stdout)} but the program was planned with ${JSON.stringify(mocked)}, which other resources consume`);
-                    }
-                    this.state.set(r.urn, { r, ref: result.stdout });
-                    done(old ? (replace ? "replace" : "update") : "create");
-                    break;
-                }
-                default:
-                    throw new Error(`tier 5 does not know how to apply ${r.type} (${r.name})`);
-            }
+            if (running.size === 0) break;
+            await Promise.race(running.values());
         }
+        if (errors.length > 0) throw errors[0];
+        if (waiting.length > 0) throw new Error(`never started (a dependency failed): ${waiting.map((r) => r.name).join(", ")}`);
 
         // Replaced resources' old copies, then resources no longer in the graph: dependents first.
         const gone = [...this.state.values()].filter((a) => !newUrns.has(a.r.urn));
@@ -175,6 +133,82 @@ export class Engine {
             record({ op: "delete", type: a.r.type, name: a.r.name, ms: Date.now() - started });
         }
         return steps;
+    }
+
+    private async step(
+        r: GraphResource,
+        o: ApplyOptions,
+        record: (s: Step) => void,
+        pendingDeletes: Applied[],
+        imageOf: (r: GraphResource) => GraphResource | undefined,
+    ): Promise<void> {
+        const started = Date.now();
+        const old = this.state.get(r.urn);
+        const done = (op: Step["op"], note?: string) => record({ op, type: r.type, name: r.name, ms: Date.now() - started, note });
+        if (VALUE_ONLY.some((p) => r.type.startsWith(p))) {
+            this.state.set(r.urn, { r });
+            done("value");
+            return;
+        }
+        const changed = old ? changedKeys(old.r, r) : [];
+        if (old && changed.length === 0) {
+            this.state.set(r.urn, { ...old, r });
+            done("same");
+            return;
+        }
+        switch (r.type) {
+            case "docker:index/network:Network": {
+                if (old) await this.replaceGuard(old, changed);
+                if (old) await this.deleteOne(old);
+                this.state.set(r.urn, { r, ref: await this.createNetwork(r) });
+                done(old ? "replace" : "create", old ? `changed: ${changed.join(", ")}` : undefined);
+                break;
+            }
+            case "docker:index/image:Image": {
+                this.state.set(r.urn, { r, ref: await this.images.build(r) });
+                done(old ? "replace" : "create");
+                break;
+            }
+            case "docker:index/container:Container": {
+                const built = imageOf(r);
+                const image = built ? this.state.get(built.urn)?.ref : await this.images.forContainer(String(r.inputs.image));
+                if (!image) throw new Error(`container ${r.name}: its image ${built?.name} is not in the engine's state`);
+                const name = String(r.inputs.name ?? r.state?.name ?? "");
+                if (!name) throw new Error(`container ${r.name} has no name and the graph recorded no generated one`);
+                const spec = containerSpec(r.inputs, name, image, o.rebind);
+                if (old) {
+                    await this.replaceGuard(old, changed);
+                    if (r.deleteBeforeReplace) await this.deleteOne(old);
+                    else pendingDeletes.push(old);
+                }
+                this.state.set(r.urn, { r, spec, ref: await this.createContainer(spec) });
+                done(old ? "replace" : "create", old ? `changed: ${changed.join(", ")}` : undefined);
+                break;
+            }
+            case "command:local:Command":
+            case "command:remote:Command": {
+                const skip = o.skipCommands?.[r.name];
+                if (skip) {
+                    this.state.set(r.urn, { r });
+                    done("skip", skip);
+                    break;
+                }
+                const replace = old !== undefined && changed.includes("triggers");
+                if (old && replace) pendingDeletes.push(old);
+                const script = String(old && !replace ? (r.inputs.update ?? r.inputs.create) : r.inputs.create);
+                const result = await this.host.run(script, r.inputs.stdin === undefined ? undefined : String(r.inputs.stdin));
+                if (result.code !== 0) throw new CommandFailed(r, result);
+                const mocked = String(r.state?.stdout ?? "");
+                if (mocked && result.stdout !== mocked) {
+                    throw new Error(`command ${r.name} printed ${JSON.stringify(result.stdout)} but the program was planned with ${JSON.stringify(mocked)}, which other resources consume`);
+                }
+                this.state.set(r.urn, { r, ref: result.stdout });
+                done(old ? (replace ? "replace" : "update") : "create");
+                break;
+            }
+            default:
+                throw new Error(`tier 5 does not know how to apply ${r.type} (${r.name})`);
+        }
     }
 
     private async replaceGuard(old: Applied, changed: string[]): Promise<void> {

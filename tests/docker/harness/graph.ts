@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parse } from "yaml";
 import type { RecordedResource } from "../../../offline/recorder";
 
 /** A recorded resource with its secrets revealed and the provider state the program saw. */
@@ -26,6 +27,12 @@ export interface RecordOptions {
 }
 
 const repoRoot = resolve(__dirname, "../../..");
+
+/** A shipped stack file's `config:` section (for overrides that keep the rest of a key). */
+export function stackConfig(stack: string): Record<string, Record<string, unknown>> {
+    const doc = parse(readFileSync(join(repoRoot, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, Record<string, unknown>> };
+    return doc.config ?? {};
+}
 
 /**
  * Records a stack's graph with the real program under the offline runtime, in a child process

@@ -56,8 +56,13 @@ export class PlayedHost {
         this.socketGid = groupId(SOCKET_GROUP);
     }
 
-    /** Lays out the host as cloud-init leaves it: home, the mounted data volume owned by the deploy user, socket access. */
+    /**
+     * Lays out a new host as cloud-init leaves it: home, the mounted data volume owned by the
+     * deploy user, socket access. Whatever an earlier run left is wiped first: a first deploy
+     * meets an empty volume and an empty home.
+     */
     prepare(): void {
+        this.release(true);
         for (const d of [this.home, this.volume, this.shims]) {
             mkdirSync(d, { recursive: true });
         }

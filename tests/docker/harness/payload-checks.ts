@@ -70,7 +70,8 @@ export async function killMainProcess(t5: Tier5Stack, logicalName: string): Prom
 /** An HTTP GET from inside a container (busybox/wget as the images ship it); the exit code says whether it connected. */
 export async function wgetFrom(t5: Tier5Stack, logicalName: string, url: string, timeoutSeconds = 3): Promise<{ code: number; out: string }> {
     const c = t5.engine.container(logicalName);
-    const r = await docker(t5.o.daemon.socket, ["exec", c.name, "wget", "-q", "-T", String(timeoutSeconds), "-O", "-", url], { timeoutMs: (timeoutSeconds + 10) * 1000 });
+    // `timeout` rather than wget's -T: Debian's busybox-static 1.35 wget (the stand-ins') crashes on -T.
+    const r = await docker(t5.o.daemon.socket, ["exec", c.name, "timeout", String(timeoutSeconds), "wget", "-q", "-O", "-", url], { timeoutMs: (timeoutSeconds + 10) * 1000 });
     return { code: r.code, out: r.stdout + r.stderr };
 }
 
