@@ -226,8 +226,133 @@ describe("the redis stand-in's entrypoint", () => {
         expect(healthy, `the payload's redis health check never passed; logs:\n${logs.stdout}${logs.stderr}`).toBe(true);
         const pid1 = await daemon.docker(["exec", "standin-redis", "ps", "-o", "uid=", "-p", "1"], { check: true });
         expect(pid1.stdout.trim()).toBe("999");
+        // The entrypoint's umask for redis-server (the inherited default was 0022): its files stay private.
+        const umask = await daemon.docker(["exec", "standin-redis", "grep", "^Umask:", "/proc/1/status"], { check: true });
+        expect(umask.stdout).toMatch(/^Umask:\s+0077$/m);
         expect(fs.statSync(path.join(root, "data")).uid).toBe(999);
         await daemon.docker(["rm", "-f", "-v", "standin-redis"], { check: true });
+    });
+});
+
+/** Polls `docker exec NAME …args` until it exits 0 (true) or the container stops or `tries` run out. */
+async function execUntilOk(name: string, args: string[], tries = 120, delayMs = 500): Promise<boolean> {
+    for (let i = 0; i < tries; i++) {
+        if ((await daemon.docker(["exec", name, ...args])).code === 0) return true;
+        const state = (await daemon.docker(["inspect", "--format", "{{.State.Running}}", name])).stdout.trim();
+        if (state !== "true") return false;
+        await new Promise((res) => setTimeout(res, delayMs));
+    }
+    return false;
+}
+
+/** The logs of a container, both streams, for a failure message. */
+async function logsOf(name: string): Promise<string> {
+    const l = await daemon.docker(["logs", name]);
+    return l.stdout + l.stderr;
+}
+
+// Our own entrypoint implementations (tests/docker/standins/*/docker-entrypoint.sh): the parts
+// of the official contract the payload does not exercise above.
+describe("the postgres stand-in's entrypoint, beyond the payload's case", () => {
+    it("refuses to initialise without a password, naming the variables to set", async () => {
+        const r = await daemon.docker(["run", "--rm", "--network", "none", standinFor(images.postgres)], { timeoutMs: 60_000 });
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toMatch(/POSTGRES_PASSWORD.*POSTGRES_PASSWORD_FILE/);
+    });
+
+    it("runs /docker-entrypoint-initdb.d (*.sql, sourced *.sh) into POSTGRES_DB once, and skips initialisation on the next start", async () => {
+        const root = path.join(work, "pg-init");
+        fs.mkdirSync(path.join(root, "data"), { recursive: true });
+        fs.mkdirSync(path.join(root, "initdb"), { recursive: true });
+        fs.writeFileSync(path.join(root, "initdb/10-table.sql"), "CREATE TABLE t (v text);\nINSERT INTO t VALUES ('from-sql');\n");
+        // Not executable: sourced, with the entrypoint's environment (POSTGRES_USER, POSTGRES_DB).
+        fs.writeFileSync(path.join(root, "initdb/20-row.sh"), 'psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname "$POSTGRES_DB" -c "INSERT INTO t VALUES (\'from-sh\')"\n', { mode: 0o644 });
+        fs.writeFileSync(path.join(root, "initdb/30-notes.txt"), "ignored\n");
+        const start = (name: string) =>
+            daemon.docker(
+                [
+                    "run", "-d", "--name", name, "--network", "none", "-e", "POSTGRES_PASSWORD=smoke", "-e", "POSTGRES_DB=initdb_test",
+                    "-v", `${root}/data:/var/lib/postgresql/data`, "-v", `${root}/initdb:/docker-entrypoint-initdb.d:ro`, standinFor(images.postgres),
+                ],
+                { check: true },
+            );
+        const ready = ["pg_isready", "-h", "127.0.0.1", "-U", "postgres", "-d", "initdb_test"];
+        const rows = ["psql", "-U", "postgres", "-d", "initdb_test", "-Atc", "SELECT string_agg(v, ',' ORDER BY v) FROM t"];
+
+        await start("standin-pg-init");
+        expect(await execUntilOk("standin-pg-init", ready), await logsOf("standin-pg-init")).toBe(true);
+        expect((await daemon.docker(["exec", "standin-pg-init", ...rows], { check: true })).stdout.trim()).toBe("from-sh,from-sql");
+        expect(await logsOf("standin-pg-init")).toMatch(/ignoring \/docker-entrypoint-initdb.d\/30-notes.txt/);
+        await daemon.docker(["rm", "-f", "-v", "standin-pg-init"], { check: true });
+
+        await start("standin-pg-again");
+        expect(await execUntilOk("standin-pg-again", ready), await logsOf("standin-pg-again")).toBe(true);
+        const again = await logsOf("standin-pg-again");
+        expect(again).toContain("PostgreSQL Database directory appears to contain a database; Skipping initialization");
+        expect(again).not.toMatch(/10-table\.sql/);
+        expect((await daemon.docker(["exec", "standin-pg-again", ...rows], { check: true })).stdout.trim()).toBe("from-sh,from-sql");
+        await daemon.docker(["rm", "-f", "-v", "standin-pg-again"], { check: true });
+    });
+});
+
+describe("the nginx stand-in's entrypoint", () => {
+    it("runs its hooks for the default command: templates through envsubst, local resolvers, worker autotune", async () => {
+        const root = path.join(work, "nginx");
+        fs.mkdirSync(path.join(root, "templates"), { recursive: true });
+        // ${GREETING} is set and substituted; nginx's own $request_method is not in the environment and
+        // survives; ${NGINX_LOCAL_RESOLVERS} comes from the sourced 15-local-resolvers.envsh (nginx
+        // rewrites its argv over its environment, so /proc/1/environ cannot show it).
+        fs.writeFileSync(path.join(root, "templates/greet.conf.template"), 'server {\n    listen 8080;\n    location / { return 200 "${GREETING} $request_method ${NGINX_LOCAL_RESOLVERS}\\n"; }\n}\n');
+        await daemon.docker(
+            [
+                "run", "-d", "--name", "standin-nginx", "--network", "none", "--cpus", "1",
+                "-e", "GREETING=hello", "-e", "NGINX_ENTRYPOINT_LOCAL_RESOLVERS=1", "-e", "NGINX_ENTRYPOINT_WORKER_PROCESSES_AUTOTUNE=1",
+                "-v", `${root}/templates:/etc/nginx/templates:ro`, standinFor(images.nginx),
+            ],
+            { check: true },
+        );
+        const served = await execUntilOk("standin-nginx", ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"], 40, 250);
+        const logs = await logsOf("standin-nginx");
+        expect(served, `the template's server never answered; logs:\n${logs}`).toBe(true);
+        expect(logs).toMatch(/20-envsubst-on-templates\.sh/);
+        const body = await daemon.docker(["exec", "standin-nginx", "wget", "-q", "-O", "-", "http://127.0.0.1:8080/"], { check: true });
+        const resolvers = await daemon.docker(["exec", "standin-nginx", "awk", '$1 == "nameserver" { printf "%s%s", s, ($2 ~ /:/ ? "[" $2 "]" : $2); s = " " }', "/etc/resolv.conf"], { check: true });
+        expect(resolvers.stdout, "the container has no nameserver to check NGINX_LOCAL_RESOLVERS with").not.toBe("");
+        expect(body.stdout).toBe(`hello GET ${resolvers.stdout}\n`);
+        // --cpus 1 on this 2-core machine: the cgroup quota, not the CPU count, decides.
+        const tuned = await daemon.docker(["exec", "standin-nginx", "grep", "-E", "^worker_processes", "/etc/nginx/nginx.conf"], { check: true });
+        expect(tuned.stdout).toBe("worker_processes  1;\n");
+        await daemon.docker(["rm", "-f", "-v", "standin-nginx"], { check: true });
+    });
+
+    it("starts on a read-only root with tmpfs for its cache and pid file, quiet when NGINX_ENTRYPOINT_QUIET_LOGS is set", async () => {
+        await daemon.docker(
+            [
+                "run", "-d", "--name", "standin-nginx-ro", "--network", "none", "--read-only", "--tmpfs", "/var/cache/nginx", "--tmpfs", "/run",
+                "-e", "NGINX_ENTRYPOINT_QUIET_LOGS=1", "-e", "NGINX_ENTRYPOINT_WORKER_PROCESSES_AUTOTUNE=1", standinFor(images.nginx),
+            ],
+            { check: true },
+        );
+        const served = await execUntilOk("standin-nginx-ro", ["sh", "-c", "wget -q -O - http://127.0.0.1/ | grep -q 'slipway stand-in'"], 40, 250);
+        const logs = await logsOf("standin-nginx-ro");
+        expect(served, `the default server never answered; logs:\n${logs}`).toBe(true);
+        expect(logs).not.toMatch(/docker-entrypoint|worker_processes/);
+        await daemon.docker(["rm", "-f", "-v", "standin-nginx-ro"], { check: true });
+    });
+});
+
+describe("the node stand-in's entrypoint", () => {
+    it("prepends node to an option or a script file, and runs a command unchanged", async () => {
+        const img = standinFor(officialImages().find((r) => parseImageRef(r).repository === "node") ?? "node:missing");
+        fs.mkdirSync(path.join(work, "node"), { recursive: true });
+        fs.writeFileSync(path.join(work, "node/hello.js"), "console.log('script', process.argv.length);\n", { mode: 0o644 });
+        const run = async (...args: string[]) =>
+            (await daemon.docker(["run", "--rm", "--network", "none", "--read-only", "--user", "1000:1000", "-v", `${work}/node:/srv:ro`, "-w", "/srv", img, ...args], { check: true })).stdout.trim();
+        expect(await run("--version")).toMatch(/^v\d+\./);
+        expect(await run("-e", "console.log(6 * 7)")).toBe("42");
+        expect(await run("hello.js")).toBe("script 2");
+        expect(await run("node", "hello.js", "x")).toBe("script 3");
+        expect(await run("sh", "-c", 'echo "$0"', "ran-by-sh")).toBe("ran-by-sh");
     });
 });
 
