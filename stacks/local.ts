@@ -34,7 +34,8 @@ export function localStack(config: SlipwayConfig): Record<string, pulumi.Input<u
         "app-image",
         {
             imageName: `slipway-app:${stack}`,
-            build: { context: resolve(__dirname, "..", "app"), platform: "linux/amd64" },
+            // The host's identity, as every image built on a host carries it (follows-host-instance).
+            build: { context: resolve(__dirname, "..", "app"), platform: "linux/amd64", args: { SLIPWAY_HOST_INSTANCE: "local" } },
             skipPush: true,
         },
         { provider },

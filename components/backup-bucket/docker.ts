@@ -241,12 +241,16 @@ export class DockerBackupBucket extends SlipwayComponent {
                     name: `${host.stack}-backup-egress`,
                     driver: "bridge",
                     internal: false,
+                    // host.instance, like every network and container on the host: a rebuilt
+                    // droplet's Docker has no such network, and the label's change recreates it.
                     labels: [
+                        { label: "host.instance", value: host.instanceId },
                         { label: "slipway.stack", value: host.stack },
                         { label: "slipway.component", value: "BackupBucket" },
                     ],
                 },
-                this.childOpts({ provider: host.provider }),
+                // A fixed name: the old network must be gone before its replacement takes it.
+                this.childOpts({ provider: host.provider, deleteBeforeReplace: true }),
             );
             networks.push({ name: egress.name });
             this.spaces = { bucketName: bucket.name, accessKeyId: pulumi.secret(key.accessKey), secretKey: pulumi.secret(key.secretKey) };
@@ -295,7 +299,14 @@ export class DockerBackupBucket extends SlipwayComponent {
 
         const image = new docker.Image(
             this.childName("image"),
-            { imageName: `slipway/backup:${host.stack}`, build: { context: n.buildContext }, skipPush: true },
+            {
+                imageName: `slipway/backup:${host.stack}`,
+                // The image is built on the host's own daemon and lives nowhere else: a rebuilt
+                // droplet has none. The host's identity as a build argument makes a new droplet a
+                // changed input, so the image is built there again (the Dockerfile declares it).
+                build: { context: n.buildContext, args: { SLIPWAY_HOST_INSTANCE: host.instanceId } },
+                skipPush: true,
+            },
             this.childOpts({ provider: host.provider }),
         );
 

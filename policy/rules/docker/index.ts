@@ -5,6 +5,7 @@ import { leastPrivilegeRuntime } from "./least-privilege-runtime";
 import { noPrivilegedOrHostNamespaces } from "./no-privileged-or-host-namespaces";
 import { noPublicPorts } from "./no-public-ports";
 import { nonRoot } from "./non-root";
+import { followsHostInstance } from "./follows-host-instance";
 import { opsHygiene } from "./ops-hygiene";
 import { opsHygieneEnvFiles, opsHygieneEnvSecrets } from "./ops-hygiene-env-secrets";
 import { resourceLimits } from "./resource-limits";
@@ -29,4 +30,5 @@ export const dockerRules: SlipwayRule[] = [
     opsHygiene,
     opsHygieneEnvSecrets,
     opsHygieneEnvFiles,
+    followsHostInstance,
 ];
