@@ -16,6 +16,8 @@ import { Tier5Stack } from "./harness/stack";
 
 /** Host commands that cannot run here, and why. */
 const skipCommands = {
+    "vps-ssh-wait":
+        "runs on the machine running Pulumi and waits for sshd on the droplet's public address; tier 5 has no droplet address to reach (and reaches none), and the played host needs no SSH",
     "web-acme-issue":
         "asks Let's Encrypt (staging) over the internet for dev.example.com; no tier reaches it, so the edge keeps serving the self-signed placeholder certificate it starts with",
 };

@@ -196,7 +196,10 @@ export class Engine {
                 const replace = old !== undefined && changed.includes("triggers");
                 if (old && replace) pendingDeletes.push(old);
                 const script = String(old && !replace ? (r.inputs.update ?? r.inputs.create) : r.inputs.create);
-                const result = await this.host.run(script, r.inputs.stdin === undefined ? undefined : String(r.inputs.stdin));
+                const result = await this.host.run(script, r.inputs.stdin === undefined ? undefined : String(r.inputs.stdin), {
+                    interpreter: r.inputs.interpreter as string[] | undefined,
+                    env: r.inputs.environment as Record<string, string> | undefined,
+                });
                 if (result.code !== 0) throw new CommandFailed(r, result);
                 const mocked = String(r.state?.stdout ?? "");
                 if (mocked && result.stdout !== mocked) {

@@ -89,7 +89,9 @@ export class PlayedHost {
     }
 
     /** Runs a host command as the deploy user, the script on `sh -c`, `stdin` piped in. */
-    async run(script: string, stdin?: string, timeoutMs = 300_000): Promise<CommandResult> {
+    async run(script: string, stdin?: string, o: { interpreter?: string[]; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CommandResult> {
+        const timeoutMs = o.timeoutMs ?? 300_000;
+        const interpreter = o.interpreter ?? ["/bin/sh", "-c"];
         const env = {
             HOME: this.home,
             USER: "deploy",
@@ -97,8 +99,9 @@ export class PlayedHost {
             PATH: `${this.shims}:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin`,
             DOCKER_HOST: `unix://${this.o.socket}`,
             LANG: "C.UTF-8",
+            ...o.env,
         };
-        const args = ["--reuid", String(this.uid), "--regid", String(this.gid), "--groups", `${this.gid},${this.socketGid}`, "--inh-caps=-all", "/bin/sh", "-c", script];
+        const args = ["--reuid", String(this.uid), "--regid", String(this.gid), "--groups", `${this.gid},${this.socketGid}`, "--inh-caps=-all", ...interpreter, script];
         const child = spawn("setpriv", args, { env, cwd: this.home, stdio: ["pipe", "pipe", "pipe"] });
         const out: Buffer[] = [];
         const err: Buffer[] = [];

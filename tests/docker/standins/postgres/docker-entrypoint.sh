@@ -6,7 +6,8 @@
 # Implemented (what the payload's db-postgres container and backup image rely on):
 #   - A first argument that is an option (`-c …`) means `postgres "$@"`. Anything but `postgres`,
 #     and `postgres` asked for help or its version, is exec'd unchanged.
-#   - As root: PGDATA (default /var/lib/postgresql/data) is created, made 0700 and, with
+#   - As root: the settings below are read (a *_FILE as root, so a 0600 secret owned by another
+#     host user is readable, as in the official image); PGDATA (default /var/lib/postgresql/data) is created, made 0700 and, with
 #     /var/run/postgresql (3775) and POSTGRES_INITDB_WALDIR, given to `postgres` (uid 70) where
 #     not already its; then this script runs again as `postgres` through gosu. The payload starts
 #     it as root with CHOWN, SETUID, SETGID, DAC_OVERRIDE and FOWNER on a read-only root (PGDATA a
@@ -179,6 +180,15 @@ fi
 
 make_directories
 if [ "$(id -u)" = 0 ]; then
+    # The settings (and their *_FILE secrets) are read here, as root, before dropping to
+    # postgres, as the official entrypoint does: a 0600 password file owned by whoever wrote it
+    # on the host is readable to root (DAC_OVERRIDE), not to uid 70.
+    if [ ! -s "$PGDATA/PG_VERSION" ]; then
+        read_setting POSTGRES_USER postgres
+        read_setting POSTGRES_PASSWORD
+        read_setting POSTGRES_DB "$POSTGRES_USER"
+        read_setting POSTGRES_INITDB_ARGS
+    fi
     exec gosu postgres "$0" "$@"
 fi
 
