@@ -621,6 +621,11 @@ export class DockerMonitoring extends SlipwayComponent {
             envs: [
                 pulumi.interpolate`REDIS_ADDR=redis://${t.redis.host}:${t.redis.port}`,
                 pulumi.secret(pulumi.interpolate`REDIS_PASSWORD=${t.redis.password}`),
+                // Well inside Prometheus's 10 s scrape timeout: with the exporter's default (15 s)
+                // a stopped Redis container (its name no longer resolves on the internal network)
+                // made the whole scrape time out, so redis_up vanished and RedisDown never fired
+                // (found by tier 5's alert drill).
+                "REDIS_EXPORTER_CONNECTION_TIMEOUT=3s",
             ],
             readOnly: true,
         }, []);

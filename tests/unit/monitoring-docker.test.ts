@@ -253,6 +253,8 @@ describe("DockerMonitoring (defaults)", () => {
     it("points nginx-exporter at stub_status and the exporters at their targets", () => {
         expect(byName.get("nginx-exporter")!.inputs.command).toEqual(["--nginx.scrape-uri=http://edge:8081/stub_status", "--web.listen-address=:9113"]);
         expect(plainEnv(byName.get("redis-exporter")!, "REDIS_ADDR")).toBe("redis://redis:6379");
+        // Below the 10 s scrape timeout, so a dead Redis reads redis_up 0 instead of a failed scrape (tier 5).
+        expect(plainEnv(byName.get("redis-exporter")!, "REDIS_EXPORTER_CONNECTION_TIMEOUT")).toBe("3s");
     });
 
     it("passes the exporters' credentials as secret environment variables, and nowhere in plain text", () => {
