@@ -4,8 +4,9 @@
 # that user, and runs busybox crond in the foreground.
 #
 # crond itself stays root: busybox crond switches to the crontab's user for every job
-# (initgroups/setgid/setuid), which needs CAP_SETUID and CAP_SETGID; the chown below needs
-# CAP_CHOWN. The job runs as the unprivileged user and holds no capability.
+# (initgroups/setgid/setuid), which needs CAP_SETUID and CAP_SETGID; the chowns below need
+# CAP_CHOWN, reading the credential files CAP_DAC_READ_SEARCH. The job runs as the
+# unprivileged user and holds no capability.
 set -eu
 
 schedule=${BACKUP_SCHEDULE:-'17 3 * * *'}
@@ -20,6 +21,26 @@ case "$schedule$job" in
     exit 64
     ;;
 esac
+
+# Credentials arrive as 0600 files of the host's deploy user (BACKUP_SECRETS_FROM, read-only):
+# root reads them (CAP_DAC_READ_SEARCH) and copies each to BACKUP_SECRETS_DIR (a tmpfs) as a
+# 0600 file of the job's user, which PGPASSFILE, RESTIC_PASSWORD_FILE and
+# AWS_SHARED_CREDENTIALS_FILE name. libpq ignores a .pgpass readable by group or others, hence
+# 0600 and the job's own. Mode before owner: root has no CAP_FOWNER to chmod another's file.
+if [ -n "${BACKUP_SECRETS_FROM:-}" ]; then
+    secrets=${BACKUP_SECRETS_DIR:?BACKUP_SECRETS_DIR must name where BACKUP_SECRETS_FROM is copied}
+    mkdir -p "$secrets"
+    chmod 0700 "$secrets"
+    for src in "$BACKUP_SECRETS_FROM"/*; do
+        [ -f "$src" ] || continue
+        dst="$secrets/$(basename "$src")"
+        rm -f "$dst"
+        (umask 077 && cat "$src" >"$dst")
+        chmod 0600 "$dst"
+        chown "$user:$user" "$dst"
+    done
+    chown "$user:$user" "$secrets"
+fi
 
 # Bind mounts arrive owned by whoever created them on the host; only the directory itself is
 # handed over (the files in it were written by this user on earlier runs).

@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { posix } from "node:path";
 import { SlipwayComponent } from "../shared/component";
 import { type DockerHost, hardenedContainerArgs, healthCmd } from "../shared/docker";
-import { shellQuote } from "../shared/host-files";
+import { contentHash, shellQuote } from "../shared/host-files";
 import { hostPaths, serviceAliases, servicePorts } from "../shared/images";
 import { physicalName } from "../shared/naming";
 import { renderBackupScript, renderRestoreScript } from "./backup-script";
@@ -35,7 +35,7 @@ export interface BackupDatabase {
     port?: pulumi.Input<number>;
     /** User the dump runs as (the database's owner). */
     user: pulumi.Input<string>;
-    /** That user's password (kept a secret; it reaches the container as `PGPASSWORD`). */
+    /** That user's password (kept a secret; it reaches the job as a .pgpass file, `PGPASSFILE`). */
     password: pulumi.Input<string>;
     /** Database name. */
     name: pulumi.Input<string>;
@@ -135,7 +135,40 @@ export const backupContainerPaths = {
     cache: backupImage.cacheDir,
     /** The repository of the `local` kind. */
     repository: "/var/lib/restic/repository",
+    /** The host's secrets directory (0600 files of the deploy user), read-only: only root reads it, with DAC_READ_SEARCH. */
+    secretsMount: "/run/secrets/backup",
+    /** A tmpfs where the entrypoint copies those files for the job's user (0600, owned by it). */
+    secrets: "/run/slipway-backup",
 } as const;
+
+/** Host directory (under the data directory) of the backup job's credentials. */
+export const backupSecretsDir = "backup/secrets";
+
+/** The credential files, by the variable that names their copy in the container. */
+export const backupSecretFiles = {
+    /** libpq's password file: `host:port:*:user:password`. */
+    PGPASSFILE: "pgpass",
+    /** restic's repository password. */
+    RESTIC_PASSWORD_FILE: "restic-password",
+    /** The Spaces key as an AWS shared credentials file (`[default]`), read by restic's S3 backend. */
+    AWS_SHARED_CREDENTIALS_FILE: "aws-credentials",
+} as const;
+
+/** Escapes a .pgpass field (`:` and `\\` are backslash-escaped). Pure. */
+const pgpassField = (v: string): string => v.replace(/[\\:]/g, (c) => `\\${c}`);
+
+/** One .pgpass line for host:port, any database (the restore connects to others), user and password. Pure. */
+export function renderPgpass(c: { host: string; port: number; user: string; password: string }): string {
+    for (const [k, v] of Object.entries(c)) {
+        if (/[\r\n]/.test(String(v))) throw new Error(`BackupBucket database ${k} contains a line break, which a .pgpass file cannot hold.`);
+    }
+    return `${pgpassField(c.host)}:${c.port}:*:${pgpassField(c.user)}:${pgpassField(c.password)}\n`;
+}
+
+/** An AWS shared credentials file with one `[default]` profile. Pure. */
+export function renderAwsCredentials(accessKeyId: string, secretAccessKey: string): string {
+    return `[default]\naws_access_key_id = ${accessKeyId}\naws_secret_access_key = ${secretAccessKey}\n`;
+}
 
 /**
  * Encrypted, scheduled backups of the PostgreSQL database on the Docker targets: a busybox
@@ -192,7 +225,14 @@ export class DockerBackupBucket extends SlipwayComponent {
 
         let repository: pulumi.Output<string>;
         let resticRepositoryEnv: pulumi.Input<string>;
-        const storeEnvs: pulumi.Input<string>[] = [];
+        // Credentials never enter the container's environment: each is a 0600 host file, read by
+        // the entrypoint as root (DAC_READ_SEARCH) and copied for the job's user (see below).
+        const secretContents: Partial<Record<keyof typeof backupSecretFiles, pulumi.Output<string>>> = {
+            RESTIC_PASSWORD_FILE: pulumi.secret(password.result.apply((pw) => `${pw}\n`)),
+            PGPASSFILE: pulumi.secret(
+                pulumi.all([dbHost, dbPort, db.user, db.password]).apply(([h, port, user, pw]) => renderPgpass({ host: h, port, user, password: pw })),
+            ),
+        };
         const storeVolumes: docker.types.input.ContainerVolume[] = [];
         const networks: { name: pulumi.Input<string>; aliases?: string[] }[] = [{ name: host.networks.data, aliases: [serviceAliases.backup] }];
         const writableDirs: string[] = [c.textfile, c.cache];
@@ -228,10 +268,7 @@ export class DockerBackupBucket extends SlipwayComponent {
             );
             repository = bucket.name.apply((b) => resticSpacesRepository(region, b));
             resticRepositoryEnv = pulumi.interpolate`RESTIC_REPOSITORY=${repository}`;
-            storeEnvs.push(
-                pulumi.secret(pulumi.interpolate`AWS_ACCESS_KEY_ID=${key.accessKey}`),
-                pulumi.secret(pulumi.interpolate`AWS_SECRET_ACCESS_KEY=${key.secretKey}`),
-            );
+            secretContents.AWS_SHARED_CREDENTIALS_FILE = pulumi.secret(pulumi.all([key.accessKey, key.secretKey]).apply(([id, sk]) => renderAwsCredentials(id, sk)));
             // The data network is internal (no route out) and Spaces is on the internet: the job
             // also joins a bridge network of its own, rather than the edge network, so that
             // reaching the internet does not also mean reaching nginx and the app replicas.
@@ -272,6 +309,15 @@ export class DockerBackupBucket extends SlipwayComponent {
             triggers: hostDirs,
         });
 
+        const secretNames = Object.keys(secretContents) as (keyof typeof backupSecretFiles)[];
+        const secretFiles = secretNames.map((k) =>
+            host.files.write(this, this.childName(`secret-${backupSecretFiles[k]}`), {
+                path: posix.join(backupSecretsDir, backupSecretFiles[k]),
+                content: secretContents[k]!,
+                mode: "0600",
+            }),
+        );
+
         const connection = { snapshotHost: host.stack };
         const scriptContent = pulumi.all([dbHost, dbPort, db.user, db.name]).apply(([pgHost, pgPort, pgUser, pgDatabase]) =>
             renderBackupScript({
@@ -288,7 +334,7 @@ export class DockerBackupBucket extends SlipwayComponent {
         const restoreContent = pulumi
             .all([dbHost, dbPort, db.user, db.name])
             .apply(([pgHost, pgPort, pgUser, pgDatabase]) => renderRestoreScript({ ...connection, pgHost, pgPort, pgUser, pgDatabase }));
-        // No secret in either script (they come through the environment), hence world-readable:
+        // No secret in either script (they come through files named by the environment), hence world-readable:
         // the job's user in the container is not the file's owner on the host.
         const script = host.files.write(this, this.childName("script"), { path: hostPaths.backupScript, content: scriptContent, mode: "0755" });
         const restoreScript = host.files.write(this, this.childName("restore-script"), {
@@ -323,13 +369,14 @@ export class DockerBackupBucket extends SlipwayComponent {
                 networks,
                 envs: [
                     resticRepositoryEnv,
-                    pulumi.secret(pulumi.interpolate`RESTIC_PASSWORD=${password.result}`),
-                    ...storeEnvs,
+                    ...secretNames.map((k) => `${k}=${posix.join(c.secrets, backupSecretFiles[k])}`),
                     pulumi.interpolate`PGHOST=${dbHost}`,
                     pulumi.interpolate`PGPORT=${dbPort}`,
                     pulumi.interpolate`PGUSER=${db.user}`,
                     pulumi.interpolate`PGDATABASE=${db.name}`,
-                    pulumi.secret(pulumi.interpolate`PGPASSWORD=${db.password}`),
+                    // The entrypoint copies these files to BACKUP_SECRETS_DIR for the job's user.
+                    `BACKUP_SECRETS_FROM=${c.secretsMount}`,
+                    `BACKUP_SECRETS_DIR=${c.secrets}`,
                     `RESTIC_CACHE_DIR=${c.cache}/restic`,
                     // restic's temporary packs on disk: /tmp is a small tmpfs counted as memory.
                     `TMPDIR=${c.cache}/tmp`,
@@ -345,16 +392,29 @@ export class DockerBackupBucket extends SlipwayComponent {
                     { hostPath: onHost(scriptsDir), containerPath: c.scripts, readOnly: true },
                     { hostPath: onHost(hostPaths.textfileCollector), containerPath: c.textfile },
                     { hostPath: onHost(hostPaths.backupCache), containerPath: c.cache },
+                    { hostPath: onHost(backupSecretsDir), containerPath: c.secretsMount, readOnly: true },
                     ...storeVolumes,
                 ],
                 readOnly: true,
-                tmpfs: { "/var/spool/cron/crontabs": "rw,noexec,nosuid,size=1m", "/tmp": "rw,noexec,nosuid,size=16m" },
-                // The entrypoint hands the writable mounts to the job's user (CHOWN) and crond
-                // switches to that user for each job (SETGID, SETUID); the job holds none of them.
-                capAdd: ["CHOWN", "SETGID", "SETUID"],
+                tmpfs: {
+                    "/var/spool/cron/crontabs": "rw,noexec,nosuid,size=1m",
+                    "/tmp": "rw,noexec,nosuid,size=16m",
+                    [c.secrets]: "rw,noexec,nosuid,nodev,size=1m,mode=0700",
+                },
+                // The entrypoint reads the 0600 credential files of the host's deploy user
+                // (DAC_READ_SEARCH), hands their copies and the writable mounts to the job's user
+                // (CHOWN), and crond switches to that user for each job (SETGID, SETUID); the job
+                // holds none of them.
+                capAdd: ["CHOWN", "DAC_READ_SEARCH", "SETGID", "SETUID"],
             }),
-            this.childOpts({ provider: host.provider, dependsOn: [script, restoreScript, dirs], deleteBeforeReplace: true }),
+            this.childOpts({ provider: host.provider, dependsOn: [script, restoreScript, dirs, ...secretFiles], deleteBeforeReplace: true }),
         );
+        // The entrypoint copies the credentials at start: a changed one restarts the job's container.
+        host.files.run(this, this.childName("secrets-restart"), {
+            command: pulumi.interpolate`docker restart ${container.name}`,
+            triggers: secretNames.map((k) => contentHash(secretContents[k]!)),
+            dependsOn: [container, ...secretFiles],
+        });
 
         this.repository = repository;
         this.resticPassword = pulumi.secret(password.result);

@@ -246,7 +246,30 @@ export function sshTunnelCommand(ports: number[], sshTarget: string): string {
     return ["ssh", "-N", ...ports.flatMap((p) => ["-L", `${p}:127.0.0.1:${p}`]), sshTarget].join(" ");
 }
 
-/** postgres_exporter's DATA_SOURCE_NAME (a secret: it holds the password). */
+/**
+ * postgres_exporter's DATA_SOURCE_URI: `host:port/database?sslmode=…`, no credentials (the user
+ * is DATA_SOURCE_USER, the password DATA_SOURCE_PASS_FILE; the exporter builds
+ * `postgresql://user:pass@<uri>` from them).
+ */
+export function postgresExporterUri(c: { host: string; port: number; database: string; sslMode: string }): string {
+    return `${c.host}:${c.port}/${encodeURIComponent(c.database)}?sslmode=${c.sslMode}`;
+}
+
+/**
+ * redis_exporter's REDIS_PASSWORD_FILE: a JSON object from the Redis URI, exactly as in
+ * REDIS_ADDR (`redis://host:port`), to its password (exporter/pwd_file.go, redis.go).
+ */
+export function redisExporterPasswordFile(redisAddr: string, password: string): string {
+    return `${JSON.stringify({ [redisAddr]: password }, null, 2)}\n`;
+}
+
+/** Host files (under the data directory) holding the exporters' passwords, one directory each. */
+export const exporterSecretFiles = {
+    postgresPassword: "postgres-exporter/secrets/password",
+    redisPasswords: "redis-exporter/secrets/passwords.json",
+} as const;
+
+/** postgres_exporter's DATA_SOURCE_NAME (a secret: it holds the password). Tier 4's harness runs the exporter with it; the Docker payload passes the password as a file instead. */
 export function postgresDsn(c: { host: string; port: number; user: string; password: string; database: string; sslMode: string }): string {
     const e = encodeURIComponent;
     return `postgresql://${e(c.user)}:${e(c.password)}@${c.host}:${c.port}/${e(c.database)}?sslmode=${c.sslMode}`;
@@ -261,6 +284,8 @@ export const monitoringContainerPaths = {
     grafanaProvisioning: "/etc/grafana/provisioning",
     grafanaDashboards: "/etc/grafana/dashboards",
     grafanaSecrets: "/run/secrets/grafana",
+    postgresExporterSecrets: "/run/secrets/postgres-exporter",
+    redisExporterSecrets: "/run/secrets/redis-exporter",
     grafanaData: "/var/lib/grafana",
     blackboxConfig: "/etc/blackbox_exporter",
     hostProc: "/host/proc",
@@ -306,10 +331,12 @@ const rel = (dir: string, file: string): string => posix.relative(dir, file);
  * reloaded in place (checked first with promtool / amtool); only the three web UIs are
  * published, on 127.0.0.1, for an SSH tunnel (`tunnelCommand`).
  *
- * The containers that read host files (Prometheus, Alertmanager, Grafana, node and blackbox
- * exporters) run as the host user that wrote them, so 0600 secrets (alertmanager.yml with the
- * webhook URL or SMTP password, Grafana's admin password) stay 0600, and no container needs
- * root or a capability. The other exporters run as their images' unprivileged users.
+ * The containers that read host files (Prometheus, Alertmanager, Grafana, the node, blackbox,
+ * PostgreSQL and Redis exporters) run as the host user that wrote them, so 0600 secrets
+ * (alertmanager.yml with the webhook URL or SMTP password, Grafana's admin password, the
+ * exporters' database and Redis passwords) stay 0600, no credential is in any container's
+ * environment, and no container needs root or a capability. The nginx exporter runs as its
+ * image's unprivileged user.
  *
  * ## Cost
  * No cloud bill of its own: 864 MiB of the host's memory (Prometheus 384 MiB, Grafana
@@ -600,35 +627,65 @@ export class DockerMonitoring extends SlipwayComponent {
             runAs,
         );
 
-        const dsn = pulumi
-            .all([t.postgres.host, t.postgres.port, t.postgres.user, t.postgres.password, t.postgres.database])
-            .apply(([h, port, user, pw, database]) => `DATA_SOURCE_NAME=${postgresDsn({ host: h, port, user, password: pw, database, sslMode: t.postgres.sslMode ?? "disable" })}`);
+        // ---- The PostgreSQL and Redis exporters: their passwords are 0600 host files, each in a
+        // directory only its exporter mounts, read through the exporters' own file settings
+        // (DATA_SOURCE_PASS_FILE; REDIS_PASSWORD_FILE, a JSON map of address to password). The
+        // exporters run as the files' owner (runAs), as the file-reading containers above do,
+        // so nothing needs root or a capability; the environment holds no credential.
+        const pgPassword = pulumi.secret(pulumi.output(t.postgres.password).apply((pw) => `${pw}\n`));
+        const pgPasswordFile = host.files.write(this, this.childName("postgres-exporter-password"), {
+            path: exporterSecretFiles.postgresPassword,
+            content: pgPassword,
+            mode: "0600",
+        });
+        const pgUri = pulumi
+            .all([t.postgres.host, t.postgres.port, t.postgres.database])
+            .apply(([h, port, database]) => postgresExporterUri({ host: h, port, database, sslMode: t.postgres.sslMode ?? "disable" }));
         container("postgresExporter", {
             image: images.postgresExporter,
             memoryMiB: monitoringMemoryMiB.postgresExporter,
             healthcheck: { test: webHealth(servicePorts.postgresExporter, "/") },
             networks: [{ name: data, aliases: [serviceAliases.postgresExporter] }],
-            envs: [pulumi.secret(dsn)],
+            envs: [
+                pulumi.interpolate`DATA_SOURCE_URI=${pgUri}`,
+                pulumi.interpolate`DATA_SOURCE_USER=${t.postgres.user}`,
+                `DATA_SOURCE_PASS_FILE=${posix.join(p.postgresExporterSecrets, posix.basename(exporterSecretFiles.postgresPassword))}`,
+            ],
             command: [`--web.listen-address=:${servicePorts.postgresExporter}`],
+            volumes: [{ hostPath: onHost(posix.dirname(exporterSecretFiles.postgresPassword)), containerPath: p.postgresExporterSecrets, readOnly: true }],
             readOnly: true,
-        }, []);
+        }, [pgPasswordFile], runAs);
 
+        const redisAddr = pulumi.interpolate`redis://${t.redis.host}:${t.redis.port}`;
+        const redisPasswords = pulumi.secret(pulumi.all([redisAddr, t.redis.password]).apply(([addr, pw]) => redisExporterPasswordFile(addr, pw)));
+        const redisPasswordFile = host.files.write(this, this.childName("redis-exporter-passwords"), {
+            path: exporterSecretFiles.redisPasswords,
+            content: redisPasswords,
+            mode: "0600",
+        });
         container("redisExporter", {
             image: images.redisExporter,
             memoryMiB: monitoringMemoryMiB.redisExporter,
             healthcheck: { test: webHealth(servicePorts.redisExporter, "/health") },
             networks: [{ name: data, aliases: [serviceAliases.redisExporter] }],
             envs: [
-                pulumi.interpolate`REDIS_ADDR=redis://${t.redis.host}:${t.redis.port}`,
-                pulumi.secret(pulumi.interpolate`REDIS_PASSWORD=${t.redis.password}`),
+                pulumi.interpolate`REDIS_ADDR=${redisAddr}`,
+                `REDIS_PASSWORD_FILE=${posix.join(p.redisExporterSecrets, posix.basename(exporterSecretFiles.redisPasswords))}`,
                 // Well inside Prometheus's 10 s scrape timeout: with the exporter's default (15 s)
                 // a stopped Redis container (its name no longer resolves on the internal network)
                 // made the whole scrape time out, so redis_up vanished and RedisDown never fired
                 // (found by tier 5's alert drill).
                 "REDIS_EXPORTER_CONNECTION_TIMEOUT=3s",
             ],
+            volumes: [{ hostPath: onHost(posix.dirname(exporterSecretFiles.redisPasswords)), containerPath: p.redisExporterSecrets, readOnly: true }],
             readOnly: true,
-        }, []);
+        }, [redisPasswordFile], runAs);
+        // Both read their file at start only: a changed password restarts the exporter.
+        host.files.run(this, this.childName("exporter-secrets-restart"), {
+            command: `docker restart ${names.postgresExporter} ${names.redisExporter}`,
+            triggers: [contentHash(pgPassword), contentHash(redisPasswords)],
+            dependsOn: [pgPasswordFile, redisPasswordFile],
+        });
 
         container("nginxExporter", {
             image: images.nginxExporter,

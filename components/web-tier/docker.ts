@@ -5,6 +5,7 @@ import { posix } from "node:path";
 import { SlipwayComponent } from "../shared/component";
 import { hardenedContainerArgs, healthCmd, type DockerHost } from "../shared/docker";
 import { contentHash, shellQuote } from "../shared/host-files";
+import { fileOwnerProbe, parseFileOwner } from "../monitoring/docker";
 import { hostPaths, images, serviceAliases, servicePorts } from "../shared/images";
 import { certbotCapabilities, certbotIssueScript, certbotRenewLoop, certbotRunCommand, certFiles, installPlaceholderCommand } from "./acme";
 import { normalizeWebTierArgs, normalizeWebTierEdgeArgs, type NormalizedWebTierArgs, type NormalizedWebTierEdgeArgs, type WebTierArgs } from "./index";
@@ -154,6 +155,15 @@ export const dockerWebTierDefaults = {
     certbotMemoryMiB: 128,
 } as const;
 
+/** Host directory (under the data directory) of the app's secret files, one file per secret. */
+export const webTierSecretsDir = "app/secrets";
+
+/** Where the app replicas see their mounts. */
+export const webTierContainerPaths = {
+    /** The secrets directory, read-only: `NAME_FILE=/run/secrets/app/NAME`. */
+    secrets: "/run/secrets/app",
+} as const;
+
 /** Where things are inside the edge and certbot containers (the renderer takes them as options). */
 export const edgeContainerPaths = {
     /** The host's nginx directory (config and certificates), mounted whole, read-only. */
@@ -205,6 +215,9 @@ export function normalizeDockerWebTierArgs(args: DockerWebTierArgs): NormalizedD
         }
     }
 
+    for (const k of Object.keys(base.secrets)) {
+        if (`${k}_FILE` in base.env) throw new Error(`WebTier env sets ${k}_FILE, but on Docker the secret ${k} reaches the app as ${k}_FILE (a mounted file): remove ${k}_FILE from env.`);
+    }
     const user = args.user ?? dockerWebTierDefaults.user;
     if (!userRe.test(user) || /^0(:|$)/.test(user)) throw new Error(`WebTier user is "${user}", but it must be a numeric non-root uid[:gid] such as 1000:1000.`);
     const rateLimitBurst = args.rateLimitBurst ?? dockerWebTierDefaults.rateLimitBurst;
@@ -253,6 +266,10 @@ export function normalizeDockerWebTierArgs(args: DockerWebTierArgs): NormalizedD
  * - nginx reads its config from the host (`hostPaths.nginxConf`); a changed config rewrites the
  *   file and reloads nginx (`nginx -t && nginx -s reload`) instead of replacing the container.
  * - TLS: self-signed from `@pulumi/tls`, or Let's Encrypt via certbot (state on the data volume).
+ * - Secrets reach the app as files, never as environment variables: `secrets.NAME` is the host
+ *   file `app/secrets/NAME` (0640, the deploy user's group, which the replicas join), mounted
+ *   read-only at `/run/secrets/app`, and the app gets `NAME_FILE=/run/secrets/app/NAME` (the
+ *   sample app reads DATABASE_URL_FILE and REDIS_URL_FILE). A changed secret rolls the replicas.
  *
  * `maxReplicas` (no autoscaler on one host), `logRetentionDays` (container logs rotate by size),
  * `deletionProtection` and `protect` (nothing stateful here: certbot's state is a directory on
@@ -286,13 +303,37 @@ export class DockerWebTier extends SlipwayComponent {
             this.childOpts({ provider: host.provider, ...extra });
 
         // ---- app replicas ----
+        // Secrets never enter the environment (`docker inspect` and the container's config on
+        // disk would show them): each is a host file the replicas mount read-only, named by
+        // NAME_FILE. The files are 0640, owned by the deploy user and its group; the app keeps
+        // its own uid and joins that group as a supplementary group (`groupAdds`), found by
+        // asking the host, so it can read them and no other container user can.
         const secretNames = Object.keys(a.secrets);
+        const secretFiles = secretNames.map((k) =>
+            host.files.write(this, this.childName(`secret-${k.toLowerCase().replace(/_/g, "-")}`), {
+                path: posix.join(webTierSecretsDir, k),
+                // Each secret stays a secret even if the caller passed a plain string.
+                content: pulumi.secret(pulumi.output(a.secrets[k]).apply((v) => `${v}\n`)),
+                mode: "0640",
+            }),
+        );
         const envs: pulumi.Input<string>[] = [
             `PORT=${a.port}`,
             ...Object.entries(a.env).map(([k, v]) => `${k}=${v}`),
-            // Each secret stays a secret even if the caller passed a plain string.
-            ...secretNames.map((k) => pulumi.secret(pulumi.interpolate`${k}=${a.secrets[k]}`)),
+            ...secretNames.map((k) => `${k}_FILE=${posix.join(webTierContainerPaths.secrets, k)}`),
         ];
+        let secretsGroup: pulumi.Output<string> | undefined;
+        let secretsDigest: pulumi.Output<string> | undefined;
+        if (secretNames.length > 0) {
+            const owner = host.files.run(this, this.childName("secrets-owner"), {
+                command: ["set -eu", `echo ${shellQuote(fileOwnerProbe)}`, 'echo "$(id -u):$(id -g)"'].join("\n"),
+                triggers: [host.instanceId],
+            });
+            secretsGroup = (owner as unknown as { stdout: pulumi.Output<string> }).stdout.apply((out) => parseFileOwner(out).split(":")[1]);
+            // A changed secret rolls the replicas (the app reads its files at start). A digest of
+            // all of them, keyed by their names, not any one value.
+            secretsDigest = contentHash(pulumi.all(secretNames.map((k) => pulumi.output(a.secrets[k]))).apply((vs) => JSON.stringify([secretNames, vs]))).apply((h) => h.slice(0, 16));
+        }
         const replicas: docker.Container[] = [];
         for (let i = 0; i < a.replicas; i++) {
             const previous = replicas[i - 1];
@@ -316,18 +357,23 @@ export class DockerWebTier extends SlipwayComponent {
                         ],
                         envs,
                         user: a.user,
+                        volumes: secretNames.length > 0 ? [{ hostPath: onHost(webTierSecretsDir), containerPath: webTierContainerPaths.secrets, readOnly: true }] : undefined,
                         readOnly: true,
                         tmpfs: { "/tmp": "rw,noexec,nosuid,nodev,size=64m" },
                         wait: true,
-                        extraLabels: { "slipway.role": "app", "slipway.replica": String(i) },
+                        extraLabels: {
+                            "slipway.role": "app",
+                            "slipway.replica": String(i),
+                            ...(secretsDigest ? { "slipway.secrets-revision": secretsDigest } : {}),
+                        },
                     }),
                     // Docker's relative CPU weight uses the same scale as the cpu argument (1024 = one CPU's share).
                     cpuShares: a.cpu,
+                    ...(secretsGroup ? { groupAdds: [secretsGroup] } : {}),
                 },
                 containerOpts({
                     // The roll: replica i is replaced only once replica i-1's replacement is healthy.
-                    dependsOn: previous ? [previous] : [],
-                    additionalSecretOutputs: secretNames.length > 0 ? ["envs"] : [],
+                    dependsOn: [...(previous ? [previous] : []), ...secretFiles],
                 }),
             );
             replicas.push(replica);
