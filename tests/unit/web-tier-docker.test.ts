@@ -133,8 +133,8 @@ describe("DockerWebTier (local: self-signed, loopback)", () => {
     it("parents and prefixes every child", async () => {
         const { graph } = await build(localArgs());
         const children = expectParentedAndPrefixed(graph, T.component, "web", isTestProvider);
-        // 3 replicas + edge, key + cert, 2 cert files, conf file, reload.
-        expect(children).toHaveLength(10);
+        // 3 replicas + edge, key + cert, 2 cert files, conf file, reload, 2 secret files, owner probe.
+        expect(children).toHaveLength(13);
     });
 
     it("runs `replicas` auto-named, unpublished app containers that roll in order", async () => {
@@ -154,7 +154,7 @@ describe("DockerWebTier (local: self-signed, loopback)", () => {
             expect(r.inputs).toMatchObject({ readOnly: true, user: "1000:1000", memory: 512, memorySwap: 512, cpuShares: 512 });
             expect(Object.keys(r.inputs.tmpfs as object)).toEqual(["/tmp"]);
             expect(labels(r)).toMatchObject({ "host.instance": "droplet-123", "slipway.component": "web-tier", "slipway.replica": String(i) });
-            expect(r.dependencies, r.name).toEqual(i === 0 ? [] : [replicas[i - 1].urn]);
+            expect(r.dependencies.filter((d) => d.includes("Container")), r.name).toEqual(i === 0 ? [] : [replicas[i - 1].urn]);
         }
     });
 
@@ -193,21 +193,52 @@ describe("DockerWebTier (local: self-signed, loopback)", () => {
         expect((edge.inputs.capabilities as { adds: string[] }).adds.sort()).toEqual(["CHOWN", "DAC_READ_SEARCH", "NET_BIND_SERVICE", "SETGID", "SETUID"]);
     });
 
-    it("keeps the app's secrets secret in container envs and everywhere else", async () => {
-        const { graph, replicas } = await build(localArgs());
+    it("passes the app's secrets as NAME_FILE paths to mounted 0640 files, never in the environment", async () => {
+        const { graph, replicas, file } = await build(localArgs());
+        const dbFile = file("app/secrets/DATABASE_URL");
+        const redisFile = file("app/secrets/REDIS_URL");
+        for (const [f, want] of [[dbFile, DB_URL], [redisFile, REDIS_URL]] as const) {
+            expect(String(f.inputs.create)).toContain("chmod 0640");
+            // REDIS_URL was passed as a plain string and is still a secret.
+            expect(isSecretValue(f.inputs.stdin), f.name).toBe(true);
+            expect(reveal(f.inputs.stdin)).toBe(`${want}\n`);
+        }
+        const probe = graph.byName("web-secrets-owner");
+        expect(String(probe.inputs.create)).toContain("# slipway-file-owner");
         for (const r of replicas) {
             const envs = r.inputs.envs as unknown[];
-            const plain = envs.filter((e) => !isSecretValue(e));
-            expect(plain).toEqual(["PORT=8080", "NODE_ENV=production", "LOG_LEVEL=info"]);
-            const secret = envs.filter(isSecretValue).map((e) => e.value);
-            // REDIS_URL was passed as a plain string and is still a secret.
-            expect(secret).toEqual([`DATABASE_URL=${DB_URL}`, `REDIS_URL=${REDIS_URL}`]);
-            expect(r.additionalSecretOutputs).toContain("envs");
+            expect(envs.some(isSecretValue), r.name).toBe(false);
+            expect(envs).toEqual([
+                "PORT=8080",
+                "NODE_ENV=production",
+                "LOG_LEVEL=info",
+                "DATABASE_URL_FILE=/run/secrets/app/DATABASE_URL",
+                "REDIS_URL_FILE=/run/secrets/app/REDIS_URL",
+            ]);
+            expect(r.inputs.volumes).toEqual([{ hostPath: "/srv/slipway/app/secrets", containerPath: "/run/secrets/app", readOnly: true }]);
+            // The app keeps its uid and joins the files' group (the owner the host reports: 1000:1000 in the mocks).
+            expect(r.inputs.user).toBe("1000:1000");
+            expect(r.inputs.groupAdds).toEqual(["1000"]);
+            expect(r.dependencies).toEqual(expect.arrayContaining([dbFile.urn, redisFile.urn]));
+            expect(String(labels(r)["slipway.secrets-revision"])).toMatch(/^[0-9a-f]{16}$/);
         }
         for (const r of graph.resources) {
             expect(plainOccurrences(r.inputs, "s3cr3t-db-pass"), r.name).toEqual([]);
             expect(plainOccurrences(r.inputs, "s3cr3t-redis-pass"), r.name).toEqual([]);
         }
+    });
+
+    it("rolls the replicas when a secret changes, and mounts nothing without secrets", async () => {
+        const revision = async (db: string) => labels((await build(localArgs({ secrets: { DATABASE_URL: db, REDIS_URL } }))).replicas[0])["slipway.secrets-revision"];
+        expect(await revision(DB_URL)).toBe(await revision(DB_URL));
+        expect(await revision(DB_URL)).not.toBe(await revision(`${DB_URL}x`));
+        const { replicas, graph } = await build(localArgs({ secrets: {} }));
+        expect(replicas[0].inputs.volumes).toBeUndefined();
+        expect(replicas[0].inputs.groupAdds).toBeUndefined();
+        expect(graph.resources.some((r) => /secret/.test(r.name))).toBe(false);
+        expect(() => normalizeDockerWebTierArgs({ host: testDockerHost(), ...localArgs({ env: { DATABASE_URL_FILE: "/x" } }) })).toThrow(
+            /env sets DATABASE_URL_FILE, but on Docker the secret DATABASE_URL reaches the app as DATABASE_URL_FILE/,
+        );
     });
 
     it("writes a self-signed ECDSA P-256 certificate for the domain and localhost, the key 0600 and secret", async () => {
