@@ -8,6 +8,8 @@ import {
     normalizeDockerMonitoringArgs,
     parseFileOwner,
     postgresDsn,
+    postgresExporterUri,
+    redisExporterPasswordFile,
     sshTunnelCommand,
 } from "../../components/monitoring/docker";
 import { FILE_MARKER } from "../../components/shared/host-files";
@@ -131,6 +133,11 @@ describe("helpers", () => {
         expect(postgresDsn({ host: "postgres", port: 5432, user: "app", password: "p@ss/w:rd?", database: "app", sslMode: "disable" })).toBe(
             "postgresql://app:p%40ss%2Fw%3Ard%3F@postgres:5432/app?sslmode=disable",
         );
+    });
+
+    it("postgresExporterUri holds no credential and encodes the database; redisExporterPasswordFile is JSON keyed by the address", () => {
+        expect(postgresExporterUri({ host: "postgres", port: 5432, database: "my db", sslMode: "require" })).toBe("postgres:5432/my%20db?sslmode=require");
+        expect(JSON.parse(redisExporterPasswordFile("redis://redis:6379", 'p"w\\'))).toEqual({ "redis://redis:6379": 'p"w\\' });
     });
 
     it("parseFileOwner reads uid:gid from the probe's last line and refuses anything else", () => {
@@ -257,13 +264,36 @@ describe("DockerMonitoring (defaults)", () => {
         expect(plainEnv(byName.get("redis-exporter")!, "REDIS_EXPORTER_CONNECTION_TIMEOUT")).toBe("3s");
     });
 
-    it("passes the exporters' credentials as secret environment variables, and nowhere in plain text", () => {
-        const pgEnv = envOf(byName.get("postgres-exporter")!);
-        expect(pgEnv).toHaveLength(1);
-        expect(isSecretValue(pgEnv[0])).toBe(true);
-        expect(reveal(pgEnv[0])).toBe(`DATA_SOURCE_NAME=postgresql://app:${PG_PASSWORD}@postgres:5432/app?sslmode=disable`);
-        const redisPassword = envOf(byName.get("redis-exporter")!).filter(isSecretValue);
-        expect(redisPassword.map(reveal)).toEqual([`REDIS_PASSWORD=${REDIS_PASSWORD}`]);
+    it("passes the exporters' credentials as 0600 files through their *_FILE settings, never in the environment or in plain text", () => {
+        const pg = byName.get("postgres-exporter")!;
+        expect(envOf(pg)).toEqual([
+            "DATA_SOURCE_URI=postgres:5432/app?sslmode=disable",
+            "DATA_SOURCE_USER=app",
+            "DATA_SOURCE_PASS_FILE=/run/secrets/postgres-exporter/password",
+        ]);
+        expect(pg.inputs.volumes).toEqual([{ hostPath: `${ROOT}/postgres-exporter/secrets`, containerPath: "/run/secrets/postgres-exporter", readOnly: true }]);
+        const pgFile = written.get("postgres-exporter/secrets/password")!;
+        expect(String(pgFile.inputs.create)).toContain("chmod 0600");
+        expect(isSecretValue(pgFile.inputs.stdin)).toBe(true);
+        expect(reveal(pgFile.inputs.stdin)).toBe(`${PG_PASSWORD}\n`);
+
+        const redis = byName.get("redis-exporter")!;
+        expect(envOf(redis)).toEqual([
+            "REDIS_ADDR=redis://redis:6379",
+            "REDIS_PASSWORD_FILE=/run/secrets/redis-exporter/passwords.json",
+            "REDIS_EXPORTER_CONNECTION_TIMEOUT=3s",
+        ]);
+        expect(redis.inputs.volumes).toEqual([{ hostPath: `${ROOT}/redis-exporter/secrets`, containerPath: "/run/secrets/redis-exporter", readOnly: true }]);
+        const redisFile = written.get("redis-exporter/secrets/passwords.json")!;
+        expect(String(redisFile.inputs.create)).toContain("chmod 0600");
+        expect(isSecretValue(redisFile.inputs.stdin)).toBe(true);
+        // Keyed by REDIS_ADDR exactly: redis_exporter looks the password up by the address it dials.
+        expect(JSON.parse(String(reveal(redisFile.inputs.stdin)))).toEqual({ "redis://redis:6379": REDIS_PASSWORD });
+        expect(graph.dependsOn(pg, pgFile) && graph.dependsOn(redis, redisFile)).toBe(true);
+        // Read at start only: a changed password restarts them.
+        const restart = graph.byName("mon-exporter-secrets-restart");
+        expect(restart.inputs.create).toBe("docker restart test-postgres-exporter test-redis-exporter");
+        expect(restart.inputs.triggers).toHaveLength(2);
         for (const needle of [PG_PASSWORD, REDIS_PASSWORD]) {
             for (const r of graph.resources) expect(plainOccurrences(r.inputs, needle), `${r.name} holds ${needle} in plain text`).toEqual([]);
         }
@@ -274,13 +304,13 @@ describe("DockerMonitoring (defaults)", () => {
         expect(String(probe.inputs.create)).toContain(`mkdir -p '${ROOT}/prometheus/data' '${ROOT}/alertmanager/data' '${ROOT}/grafana/data'`);
         expect(String(probe.inputs.create)).toContain('echo "$(id -u):$(id -g)"');
         expect(probe.inputs.triggers).toContain("droplet-123");
-        for (const key of ["prometheus", "alertmanager", "grafana", "node-exporter", "blackbox-exporter"]) {
+        for (const key of ["prometheus", "alertmanager", "grafana", "node-exporter", "blackbox-exporter", "postgres-exporter", "redis-exporter"]) {
             const c = byName.get(key)!;
             expect(c.inputs.user, key).toBe("1000:1000");
             expect(graph.dependsOn(c, probe), key).toBe(true);
         }
-        // The exporters that read no host file keep their images' unprivileged users.
-        for (const key of ["postgres-exporter", "redis-exporter", "nginx-exporter"]) expect(byName.get(key)!.inputs.user, key).toBeUndefined();
+        // The exporter that reads no host file keeps its image's unprivileged user.
+        expect(byName.get("nginx-exporter")!.inputs.user).toBeUndefined();
     });
 
     it("writes every config file under the data directory with the render marker", () => {
@@ -295,9 +325,11 @@ describe("DockerMonitoring (defaults)", () => {
             "grafana/provisioning/dashboards/slipway.yaml",
             "grafana/provisioning/datasources/slipway.yaml",
             "grafana/secrets/admin-password",
+            "postgres-exporter/secrets/password",
             "prometheus/prometheus.yml",
             "prometheus/rules/slipway.yml",
             "prometheus/tests/slipway.test.yml",
+            "redis-exporter/secrets/passwords.json",
         ]);
         expect(String(written.get("grafana/secrets/admin-password")!.inputs.create)).toContain("chmod 0600");
         expect(String(written.get("alertmanager/alertmanager.yml")!.inputs.create)).toContain("chmod 0600");
@@ -477,8 +509,10 @@ describe("DockerMonitoring with credentials given as plain strings", () => {
             }),
         });
         const byName = containers(graph);
-        expect(envOf(byName.get("postgres-exporter")!).every(isSecretValue)).toBe(true);
-        expect(envOf(byName.get("redis-exporter")!).filter(isSecretValue).map(reveal)).toEqual([`REDIS_PASSWORD=${REDIS_PASSWORD}`]);
+        for (const key of ["postgres-exporter", "redis-exporter"]) expect(envOf(byName.get(key)!).some(isSecretValue), key).toBe(false);
+        const f = files(graph);
+        expect(isSecretValue(f.get("postgres-exporter/secrets/password")!.inputs.stdin)).toBe(true);
+        expect(isSecretValue(f.get("redis-exporter/secrets/passwords.json")!.inputs.stdin)).toBe(true);
         expect(isSecretValue(files(graph).get("alertmanager/alertmanager.yml")!.inputs.stdin)).toBe(true);
         for (const needle of [PG_PASSWORD, REDIS_PASSWORD, WEBHOOK]) {
             for (const r of graph.resources) expect(plainOccurrences(r.inputs, needle), `${r.name} holds ${needle} in plain text`).toEqual([]);
