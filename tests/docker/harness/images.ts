@@ -9,7 +9,7 @@ import { STANDIN_NAMESPACE, buildAppImage, buildBackupImage, buildStandins, pars
  * the app image a stack pulls from its registry, and the graph's own `docker.Image` builds
  * (backup/, app/) built from their Dockerfiles onto the stand-ins.
  */
-let built: Promise<{ base: string }> | undefined;
+let built: Promise<{ hash: string }> | undefined;
 let tool: string | undefined;
 
 /** An image with python3, busybox wget and a shell, for the harness's own helper containers. */
@@ -20,7 +20,8 @@ export function toolImage(): string {
 
 export async function ensureStandins(daemon: Daemon): Promise<void> {
     built ??= buildStandins(daemon);
-    tool = (await built).base;
+    // The common layer: the base plus busybox's wget and the other Alpine-style tools.
+    tool = `${STANDIN_NAMESPACE}/common:${(await built).hash}`;
 }
 
 export function tier5Images(daemon: Daemon, graph: StackGraph): ImageProvider {
