@@ -4,6 +4,8 @@ import { backupMetrics } from "../../components/backup-bucket/backup-script";
 import {
     backupContainerPaths,
     DockerBackupBucket,
+    renderAwsCredentials,
+    renderPgpass,
     type DockerBackupBucketArgs,
     normalizeDockerBackupBucketArgs,
 } from "../../components/backup-bucket/docker";
@@ -80,7 +82,8 @@ describe("DockerBackupBucket in Spaces (vps)", () => {
     it("parents every child to the component and prefixes its name", () => {
         const children = expectChildrenParentedAndPrefixed(graph, "backups");
         expect(children.map((c) => c.type).sort()).toEqual(
-            [BUCKET, KEY, PASSWORD, "random:index/randomId:RandomId", NETWORK, IMAGE, CONTAINER, FILE_COMMAND, FILE_COMMAND, FILE_COMMAND].sort(),
+            // Commands: dirs, two scripts, three credential files, the restart on a changed credential.
+            [BUCKET, KEY, PASSWORD, "random:index/randomId:RandomId", NETWORK, IMAGE, CONTAINER, ...Array(7).fill(FILE_COMMAND)].sort(),
         );
     });
 
@@ -158,7 +161,8 @@ describe("DockerBackupBucket in Spaces (vps)", () => {
         expect(container.inputs.readOnly).toBe(true);
         expect(container.inputs.restart).toBe("unless-stopped");
         expect(container.inputs.securityOpts).toEqual(["no-new-privileges:true"]);
-        expect(container.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["CHOWN", "SETGID", "SETUID"] });
+        // DAC_READ_SEARCH: the entrypoint (root) reads the deploy user's 0600 credential files.
+        expect(container.inputs.capabilities).toEqual({ drops: ["ALL"], adds: ["CHOWN", "DAC_READ_SEARCH", "SETGID", "SETUID"] });
         expect(container.inputs.memory).toBe(512);
         expect(container.inputs.ports).toBeUndefined();
         expect(container.inputs.networkMode).toBeUndefined();
@@ -179,13 +183,28 @@ describe("DockerBackupBucket in Spaces (vps)", () => {
         expect(networkNames(container)).not.toContain("test-edge");
     });
 
-    it("passes every credential as a secret env, the rest in the clear", () => {
+    it("passes every credential as a 0600 host file the tools read through their *_FILE settings, none in the environment", () => {
         const e = envs(container);
-        for (const name of ["RESTIC_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PGPASSWORD"]) {
-            expect(e[name]?.secret, name).toBe(true);
+        expect(Object.values(e).some((v) => v.secret)).toBe(false);
+        for (const name of ["RESTIC_PASSWORD", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PGPASSWORD"]) expect(e[name], name).toBeUndefined();
+        expect(e.RESTIC_PASSWORD_FILE.value).toBe("/run/slipway-backup/restic-password");
+        expect(e.PGPASSFILE.value).toBe("/run/slipway-backup/pgpass");
+        expect(e.AWS_SHARED_CREDENTIALS_FILE.value).toBe("/run/slipway-backup/aws-credentials");
+        expect(e.BACKUP_SECRETS_FROM.value).toBe(backupContainerPaths.secretsMount);
+        expect(e.BACKUP_SECRETS_DIR.value).toBe(backupContainerPaths.secrets);
+        const file = (name: string) => hostFile(graph, `/srv/slipway/backup/secrets/${name}`);
+        for (const name of ["pgpass", "restic-password", "aws-credentials"]) {
+            expect(file(name).create, name).toContain("chmod 0600");
+            expect(isSecretValue(file(name).resource.inputs.stdin), name).toBe(true);
+            expect(graph.dependsOn(container, file(name).resource), name).toBe(true);
         }
-        expect(e.PGPASSWORD.value).toBe("db-password");
-        expect(e.AWS_SECRET_ACCESS_KEY.value).toMatch(/^offline-spaces-secret-/);
+        expect(file("pgpass").content).toBe("postgres:5432:*:app:db-password\n");
+        expect(file("aws-credentials").content).toMatch(/^\[default\]\naws_access_key_id = .+\naws_secret_access_key = offline-spaces-secret-.*\n$/);
+        // The copies live on a root-only tmpfs the entrypoint hands to the job's user.
+        expect((container.inputs.tmpfs as Record<string, string>)[backupContainerPaths.secrets]).toContain("mode=0700");
+        const restart = graph.byName("backups-secrets-restart");
+        expect(restart.inputs.create).toBe("docker restart test-backup");
+        expect(restart.inputs.triggers).toHaveLength(3);
         expect(e.RESTIC_REPOSITORY).toEqual({ value: resticSpacesRepository("fra1", bucketName), secret: false });
         expect(e.PGHOST.value).toBe("postgres");
         expect(e.PGPORT.value).toBe("5432");
@@ -202,6 +221,7 @@ describe("DockerBackupBucket in Spaces (vps)", () => {
             { hostPath: "/srv/slipway/backup", containerPath: backupContainerPaths.scripts, readOnly: true },
             { hostPath: "/srv/slipway/node-exporter/textfile", containerPath: backupContainerPaths.textfile },
             { hostPath: "/srv/slipway/backup/cache", containerPath: backupContainerPaths.cache },
+            { hostPath: "/srv/slipway/backup/secrets", containerPath: backupContainerPaths.secretsMount, readOnly: true },
         ]);
     });
 
@@ -250,8 +270,11 @@ describe("DockerBackupBucket in a local directory", () => {
         const e = envs(container);
         expect(e.AWS_ACCESS_KEY_ID).toBeUndefined();
         expect(e.AWS_SECRET_ACCESS_KEY).toBeUndefined();
-        expect(e.RESTIC_PASSWORD.secret).toBe(true);
-        expect(e.PGPASSWORD.secret).toBe(true);
+        expect(e.AWS_SHARED_CREDENTIALS_FILE).toBeUndefined();
+        expect(Object.values(e).some((v) => v.secret)).toBe(false);
+        expect(e.RESTIC_PASSWORD_FILE.value).toBe("/run/slipway-backup/restic-password");
+        expect(e.PGPASSFILE.value).toBe("/run/slipway-backup/pgpass");
+        expect(graph.ofType(FILE_COMMAND).some((r) => String(r.inputs.create).includes("aws-credentials"))).toBe(false);
     });
 
     it("says clearly that there is no bucket", () => {
@@ -280,7 +303,10 @@ describe("DockerBackupBucket options", () => {
         expect(e.RESTIC_REPOSITORY.value).toBe("s3:https://nyc3.digitaloceanspaces.com/acme-db-backups");
         expect(e.PGHOST.value).toBe("db.internal");
         expect(e.PGPORT.value).toBe("6543");
-        expect(e.PGPASSWORD).toEqual({ value: "s3cret", secret: true });
+        expect(e.PGPASSWORD).toBeUndefined();
+        const pgpass = hostFile(graph, "/srv/slipway/backup/secrets/pgpass");
+        expect(isSecretValue(pgpass.resource.inputs.stdin)).toBe(true);
+        expect(pgpass.content).toBe("db.internal:6543:*:owner:s3cret\n");
         const script = hostFile(graph, "/srv/slipway/backup/backup.sh").content;
         expect(script).toContain("PGHOST=${PGHOST:-'db.internal'}");
         expect(script).toContain("BACKUP_DUMP_NAME=${BACKUP_DUMP_NAME:-'shop.dump'}");
@@ -311,6 +337,17 @@ describe("DockerBackupBucket options", () => {
         await expect(
             recordResources(() => new DockerBackupBucket("b", { host: testDockerHost({ networks: undefined }), ...local })),
         ).rejects.toThrow(/host.networks/);
+    });
+});
+
+describe("credential files", () => {
+    it("escapes : and \\ in .pgpass fields and refuses line breaks", () => {
+        expect(renderPgpass({ host: "db", port: 5432, user: "u:1", password: "p\\w:x" })).toBe("db:5432:*:u\\:1:p\\\\w\\:x\n");
+        expect(() => renderPgpass({ host: "db", port: 5432, user: "u", password: "a\nb" })).toThrow(/password contains a line break/);
+    });
+
+    it("writes one [default] profile for restic's S3 backend", () => {
+        expect(renderAwsCredentials("AKID", "SK")).toBe("[default]\naws_access_key_id = AKID\naws_secret_access_key = SK\n");
     });
 });
 
