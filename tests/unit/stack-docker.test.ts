@@ -3,7 +3,7 @@ import type { Graph } from "../../offline/graph";
 import { renderedFiles } from "../../offline/rendered-files";
 import type { RecordedResource } from "../../offline/recorder";
 import { type OfflineRun, runOffline } from "../../offline/run";
-import { isSecretValue, reveal } from "../../offline/secret-value";
+import { containsSecret, isSecretValue, reveal } from "../../offline/secret-value";
 
 const CONTAINER = "docker:index/container:Container";
 const runs: Record<string, OfflineRun> = {};
@@ -115,13 +115,40 @@ describe.each(["dev", "local"])("%s stack (Docker payload)", (stack) => {
         }
     });
 
-    it("keeps every credential secret", () => {
+    it("puts no credential in any container's environment (docker inspect shows it): files named by *_FILE instead", () => {
+        const secretValues: string[] = [];
+        for (const r of graph.resources) {
+            // Every secret the program holds, e.g. the database password, as it would appear in an env.
+            const collect = (v: unknown): void => {
+                if (isSecretValue(v)) {
+                    const t = String(reveal(v));
+                    if (t.length >= 8) secretValues.push(t.trim());
+                } else if (Array.isArray(v)) v.forEach(collect);
+                else if (v && typeof v === "object") Object.values(v).forEach(collect);
+            };
+            collect(r.inputs);
+        }
+        expect(secretValues.length).toBeGreaterThan(0);
         for (const c of graph.ofType(CONTAINER)) {
-            for (const env of (c.inputs.envs as unknown[]) ?? []) {
+            const envs = (c.inputs.envs as unknown[]) ?? [];
+            expect(containsSecret(envs), `${c.name} has a secret env`).toBe(false);
+            for (const env of envs) {
                 const text = String(reveal(env));
-                if (/PASSWORD=|_URL=.*:\/\/[^:]*:[^@]+@|SECRET|DATA_SOURCE_NAME=/.test(text)) expect(isSecretValue(env), `${c.name}: ${text.split("=")[0]}`).toBe(true);
+                expect(text, c.name).not.toMatch(/^[A-Z0-9_]*(PASSWORD|SECRET|SECRET_ACCESS_KEY|TOKEN|DATA_SOURCE_NAME)=/);
+                expect(text, c.name).not.toMatch(/:\/\/[^/@\s]*:[^/@\s]+@/);
+                for (const v of secretValues.filter((x) => !x.includes("\n"))) expect(text.includes(v), `${c.name}: ${text.split("=")[0]} holds a secret value`).toBe(false);
             }
         }
+        const byName = (n: string) => graph.ofType(CONTAINER).find((c) => c.name === n)!;
+        const envNames = (n: string) => ((byName(n).inputs.envs as string[]) ?? []).map((e) => e.split("=")[0]);
+        expect(envNames("web-app-0")).toEqual(expect.arrayContaining(["DATABASE_URL_FILE", "REDIS_URL_FILE"]));
+        expect(envNames("backups-container")).toEqual(expect.arrayContaining(["PGPASSFILE", "RESTIC_PASSWORD_FILE"]));
+        if (stack === "dev") expect(envNames("backups-container")).toContain("AWS_SHARED_CREDENTIALS_FILE");
+        expect(envNames("monitoring-postgres-exporter")).toContain("DATA_SOURCE_PASS_FILE");
+        expect(envNames("monitoring-redis-exporter")).toContain("REDIS_PASSWORD_FILE");
+    });
+
+    it("keeps every credential secret", () => {
         const outputs = Object.keys(runs[stack].outputs);
         expect(outputs).toEqual(expect.arrayContaining(["databasePassword", "databaseUrl", "cacheUrl", "resticPassword", "grafanaAdminPassword"]));
         for (const [k, v] of Object.entries(runs[stack].outputs)) {
