@@ -7,9 +7,10 @@
 #   - A first argument that is an option (`-c …`) means `postgres "$@"`. Anything but `postgres`,
 #     and `postgres` asked for help or its version, is exec'd unchanged.
 #   - As root: the settings below are read (a *_FILE as root, so a 0600 secret owned by another
-#     host user is readable, as in the official image); PGDATA (default /var/lib/postgresql/data) is created, made 0700 and, with
-#     /var/run/postgresql (3775) and POSTGRES_INITDB_WALDIR, given to `postgres` (uid 70) where
-#     not already its; then this script runs again as `postgres` through gosu. The payload starts
+#     host user is readable, as in the official image); PGDATA (default /var/lib/postgresql/data)
+#     is created, made 0700 and, with /var/run/postgresql (3775) and POSTGRES_INITDB_WALDIR,
+#     given to `postgres` (uid 70) where not already its; then this script runs again as
+#     `postgres` through gosu. The payload starts
 #     it as root with CHOWN, SETUID, SETGID, DAC_OVERRIDE and FOWNER on a read-only root (PGDATA a
 #     volume, /var/run/postgresql and /tmp tmpfs): nothing else is written.
 #   - As postgres, when PGDATA has no PG_VERSION (a new cluster):
@@ -24,8 +25,9 @@
 #       POSTGRES_DB created when it does not exist; /docker-entrypoint-initdb.d/* in name order:
 #       `*.sh` run when executable, sourced otherwise; `*.sql` and `*.sql.gz` fed to psql against
 #       POSTGRES_DB (stopping at the first error); anything else ignored with a line;
-#       the temporary server stopped (fast). This runs in a subshell: the password read from a
-#       file is not left in the server's environment.
+#       the temporary server stopped (fast). Settings read as root reach this phase through the
+#       environment (gosu keeps it), so, as in the official image, POSTGRES_PASSWORD stays in the
+#       server's environment even when it came from POSTGRES_PASSWORD_FILE.
 #     When PG_VERSION exists it prints "PostgreSQL Database directory appears to contain a
 #     database; Skipping initialization" (the official image's log line) and touches nothing.
 #   - Finally `exec "$@"`: postgres is PID 1 and receives STOPSIGNAL SIGINT.
