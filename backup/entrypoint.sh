@@ -22,16 +22,16 @@ case "$schedule$job" in
     ;;
 esac
 
-# Credentials arrive as 0600 files of the host's deploy user (BACKUP_SECRETS_FROM, read-only):
-# root reads them (CAP_DAC_READ_SEARCH) and copies each to BACKUP_SECRETS_DIR (a tmpfs) as a
+# Credentials arrive as 0600 files of the host's deploy user (BACKUP_PRIVATE_FROM, read-only):
+# root reads them (CAP_DAC_READ_SEARCH) and copies each to BACKUP_PRIVATE_DIR (a tmpfs) as a
 # 0600 file of the job's user, which PGPASSFILE, RESTIC_PASSWORD_FILE and
 # AWS_SHARED_CREDENTIALS_FILE name. libpq ignores a .pgpass readable by group or others, hence
 # 0600 and the job's own. Mode before owner: root has no CAP_FOWNER to chmod another's file.
-if [ -n "${BACKUP_SECRETS_FROM:-}" ]; then
-    secrets=${BACKUP_SECRETS_DIR:?BACKUP_SECRETS_DIR must name where BACKUP_SECRETS_FROM is copied}
+if [ -n "${BACKUP_PRIVATE_FROM:-}" ]; then
+    secrets=${BACKUP_PRIVATE_DIR:?BACKUP_PRIVATE_DIR must name where BACKUP_PRIVATE_FROM is copied}
     mkdir -p "$secrets"
     chmod 0700 "$secrets"
-    for src in "$BACKUP_SECRETS_FROM"/*; do
+    for src in "$BACKUP_PRIVATE_FROM"/*; do
         [ -f "$src" ] || continue
         dst="$secrets/$(basename "$src")"
         rm -f "$dst"

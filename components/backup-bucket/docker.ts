@@ -374,9 +374,9 @@ export class DockerBackupBucket extends SlipwayComponent {
                     pulumi.interpolate`PGPORT=${dbPort}`,
                     pulumi.interpolate`PGUSER=${db.user}`,
                     pulumi.interpolate`PGDATABASE=${db.name}`,
-                    // The entrypoint copies these files to BACKUP_SECRETS_DIR for the job's user.
-                    `BACKUP_SECRETS_FROM=${c.secretsMount}`,
-                    `BACKUP_SECRETS_DIR=${c.secrets}`,
+                    // The entrypoint copies these files to BACKUP_PRIVATE_DIR for the job's user.
+                    `BACKUP_PRIVATE_FROM=${c.secretsMount}`,
+                    `BACKUP_PRIVATE_DIR=${c.secrets}`,
                     `RESTIC_CACHE_DIR=${c.cache}/restic`,
                     // restic's temporary packs on disk: /tmp is a small tmpfs counted as memory.
                     `TMPDIR=${c.cache}/tmp`,

@@ -263,7 +263,7 @@ describe("ops-hygiene (advisory: health check, log rotation)", () => {
 });
 
 describe("ops-hygiene-env-secrets (mandatory) and ops-hygiene-env-files (advisory)", () => {
-    it("holds envs interpolated from other resources to the advisory rule only", async () => {
+    it("fails envs interpolated from generated values too: docker inspect shows them alike", async () => {
         const derived = {
             type: CONTAINER,
             name: "app",
@@ -271,12 +271,38 @@ describe("ops-hygiene-env-secrets (mandatory) and ops-hygiene-env-files (advisor
             propertyDependencies: { envs: ["urn:pulumi:test::slipway::random:index/randomPassword:RandomPassword::pw"] },
         };
         const password = { type: "random:index/randomPassword:RandomPassword", name: "pw", props: { length: 32 } };
-        expect(await check(opsHygieneEnvSecrets, [password, derived])).toEqual([]);
+        const [v] = await check(opsHygieneEnvSecrets, [password, derived]);
+        expect(v).toMatchObject({ level: "mandatory", message: expect.stringMatching(/DATABASE_URL contains a password embedded in a URL/) });
         const [advice] = await check(opsHygieneEnvFiles, [derived]);
         expect(advice).toMatchObject({ level: "advisory", message: expect.stringMatching(/DATABASE_URL contains a password embedded in a URL/) });
-        // The same entry typed into the program (no dependency) is a literal: mandatory.
-        const [literal] = await check(opsHygieneEnvSecrets, [password, { ...derived, propertyDependencies: {} }]);
-        expect(literal.level).toBe("mandatory");
+        // The fixed container: the URL as a file.
+        const fixed = { ...derived, props: container({ envs: ["DATABASE_URL_FILE=/run/secrets/app/DATABASE_URL"] }) };
+        expect(await check(opsHygieneEnvSecrets, [password, fixed])).toEqual([]);
+    });
+
+    it("fails DATA_SOURCE_NAME and password= connection strings, accepts the exporters' file settings", async () => {
+        expect(await run(opsHygieneEnvSecrets, { envs: ["DATA_SOURCE_NAME=postgresql://app:pw@postgres:5432/app?sslmode=disable"] })).toEqual([
+            expect.stringMatching(/envs entry DATA_SOURCE_NAME is a connection string with credentials.*DATA_SOURCE_PASS_FILE/),
+        ]);
+        // Even without a password in it: the name is the exporter's credentials setting.
+        expect(await run(opsHygieneEnvSecrets, { envs: ["DATA_SOURCE_NAME=host=postgres user=app dbname=app"] })).toHaveLength(1);
+        const [kv] = await run(opsHygieneEnvSecrets, { envs: ["PG_DSN=host=postgres user=app password=hunter2 dbname=app"] });
+        expect(kv).toMatch(/envs entry PG_DSN contains a password= setting/);
+        expect(kv).not.toContain("hunter2");
+        expect(await run(opsHygieneEnvSecrets, { envs: ["CONN=postgres://db/app?password=s3cret&sslmode=disable"] })).toHaveLength(1);
+        expect(await run(opsHygieneEnvSecrets, { envs: ["AWS_SECRET_ACCESS_KEY=abcd1234"] })).toHaveLength(1);
+        const files = [
+            "DATA_SOURCE_URI=postgres:5432/app?sslmode=disable",
+            "DATA_SOURCE_USER=app",
+            "DATA_SOURCE_PASS_FILE=/run/secrets/postgres-exporter/password",
+            "REDIS_ADDR=redis://redis:6379",
+            "REDIS_PASSWORD_FILE=/run/secrets/redis-exporter/passwords.json",
+            "RESTIC_PASSWORD_FILE=/run/slipway-backup/restic-password",
+            "AWS_SHARED_CREDENTIALS_FILE=/run/slipway-backup/aws-credentials",
+            "DATABASE_URL_FILE=/run/secrets/app/DATABASE_URL",
+            "DATA_SOURCE_NAME=",
+        ];
+        expect(await run(opsHygieneEnvSecrets, { envs: files })).toEqual([]);
     });
 
     it("fails a secret-looking name with a literal value, without printing the value", async () => {

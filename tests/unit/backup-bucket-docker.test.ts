@@ -190,8 +190,8 @@ describe("DockerBackupBucket in Spaces (vps)", () => {
         expect(e.RESTIC_PASSWORD_FILE.value).toBe("/run/slipway-backup/restic-password");
         expect(e.PGPASSFILE.value).toBe("/run/slipway-backup/pgpass");
         expect(e.AWS_SHARED_CREDENTIALS_FILE.value).toBe("/run/slipway-backup/aws-credentials");
-        expect(e.BACKUP_SECRETS_FROM.value).toBe(backupContainerPaths.secretsMount);
-        expect(e.BACKUP_SECRETS_DIR.value).toBe(backupContainerPaths.secrets);
+        expect(e.BACKUP_PRIVATE_FROM.value).toBe(backupContainerPaths.secretsMount);
+        expect(e.BACKUP_PRIVATE_DIR.value).toBe(backupContainerPaths.secrets);
         const file = (name: string) => hostFile(graph, `/srv/slipway/backup/secrets/${name}`);
         for (const name of ["pgpass", "restic-password", "aws-credentials"]) {
             expect(file(name).create, name).toContain("chmod 0600");

@@ -18,12 +18,16 @@ interface Config {
  * variable names a file (a mounted secret, mode 0400) and the process reads the secret from it.
  * Names ending in FILE are therefore accepted; documented exceptions go in allowedEnvNames.
  *
- * Two rules share the check. `ops-hygiene-env-secrets` (mandatory) is a stack rule so it can see
- * property dependencies: it fails only containers whose `envs` depend on no resource at all,
- * i.e. every value in them was typed into the program — a literal for certain. A container
- * whose envs are interpolated from other resources (a generated password, a database URL)
- * cannot be told apart entry by entry, so `ops-hygiene-env-files` (advisory) reports its
- * secret-looking entries and asks for the *_FILE form.
+ * Two rules share the check. `ops-hygiene-env-secrets` (mandatory) fails every container whose
+ * environment carries a credential, typed into the program or interpolated from a generated
+ * one alike: `docker inspect` shows both (the Docker payload passes every credential as a file
+ * since issue 11). Entries only known after `pulumi up` (interpolated from generated values) are
+ * checked then. `ops-hygiene-env-files` (advisory) reports the same entries, so a stack that
+ * turns the mandatory rule off still hears about them.
+ *
+ * Beyond secret-looking names and secrets in values, some names always hold a credential whatever
+ * they are called: DATA_SOURCE_NAME (postgres_exporter's connection string, `postgresql://u:p@…`
+ * or `… password=…`); use DATA_SOURCE_URI, DATA_SOURCE_USER and DATA_SOURCE_PASS_FILE.
  */
 const configSchema: RuleMeta["configSchema"] = {
     properties: {
@@ -35,6 +39,9 @@ const configSchema: RuleMeta["configSchema"] = {
         allowedEnvNames: { type: "array", items: { type: "string" }, default: [], description: "Reviewed exceptions: names never flagged." },
     },
 };
+
+/** Names whose value is a connection string with credentials, whatever else it holds. */
+const credentialNames = new Set(["DATA_SOURCE_NAME"]);
 
 const remediation =
     "Write the secret to a file mounted read-only into the container (mode 0400, owned by the container's user) and pass its path: POSTGRES_PASSWORD_FILE, GF_SECURITY_ADMIN_PASSWORD__FILE, RESTIC_PASSWORD_FILE, PGPASSFILE, DATA_SOURCE_PASS_FILE…; for an app that only reads a URL, read the URL from a file. List a reviewed exception in allowedEnvNames.";
@@ -57,6 +64,14 @@ function checkEnvs(props: Record<string, any>, c: Config, report: (m: string) =>
         const value = eq >= 0 ? entry.slice(eq + 1) : "";
         if (c.allowedEnvNames.includes(name)) continue;
         if (/FILE$/i.test(name)) continue;
+        if (credentialNames.has(name) && value !== "") {
+            report(`envs entry ${name} is a connection string with credentials; pass the host and user in the clear and the password as a file (postgres_exporter: DATA_SOURCE_URI, DATA_SOURCE_USER and DATA_SOURCE_PASS_FILE).`);
+            continue;
+        }
+        if (/(^|[\s?&;])password=(?!\s|$|&)/i.test(value)) {
+            report(`envs entry ${name} contains a password= setting (a libpq or ODBC connection string); pass the password as a file (PGPASSFILE, a *_FILE variable) instead.`);
+            continue;
+        }
         if (secretName.test(name) && value !== "" && !/^(true|false)$/i.test(value)) {
             report(`envs entry ${name} carries a value and its name marks it as a secret; mount the secret as a file and pass its path (a *_FILE variable, or the program's own file setting) or list a reviewed exception in allowedEnvNames.`);
             continue;
@@ -73,7 +88,7 @@ export const opsHygieneEnvSecrets: SlipwayRule = stackRule(
         name: "ops-hygiene-env-secrets",
         group: "docker",
         description:
-            "Containers must not receive literal secrets in their environment: in a container whose envs are all typed into the program (no value comes from another resource), a secret-looking name (PASSWORD, TOKEN, SECRET, KEY…) must point to a file instead (NAME_FILE=/run/secrets/…), and no value may embed a private key, an API token or a password in a URL.",
+            "Containers must not receive credentials in their environment (docker inspect shows it), typed in or generated: a secret-looking name (PASSWORD, TOKEN, SECRET, KEY…) must point to a file instead (NAME_FILE=/run/secrets/…), DATA_SOURCE_NAME is refused, and no value may embed a private key, an API token, a password= setting or a password in a URL.",
         sources: ["FSBP ECS.8", "CIS Docker 1.2.0 4.10 (pattern)"],
         remediation: `Generate the secret (@pulumi/random) and keep it a Pulumi secret; better, ${remediation.charAt(0).toLowerCase()}${remediation.slice(1)}`,
         level: "mandatory",
@@ -81,11 +96,7 @@ export const opsHygieneEnvSecrets: SlipwayRule = stackRule(
     },
     (args, report: ReportViolation) => {
         const c = args.getConfig<Config>();
-        for (const r of ofTypes(args.resources, types.dockerContainer)) {
-            // Interpolated envs are the advisory rule's: entries cannot be told apart.
-            if ((r.propertyDependencies.envs ?? []).length > 0) continue;
-            checkEnvs(r.props, c, (m) => report(m, r.urn));
-        }
+        for (const r of ofTypes(args.resources, types.dockerContainer)) checkEnvs(r.props, c, (m) => report(m, r.urn));
     },
 );
 
