@@ -1,23 +1,38 @@
 #!/bin/sh
-# The stand-in's /run.sh: the official run.sh's checks and GF_*__FILE handling, then the
-# stand-in server (bin/grafana). Stricter than upstream in one place: an unreadable __FILE
-# stops the container here (upstream's `export X="$(cat F)"` may carry on with an empty value).
-set -e
-if [ ! -r "$GF_PATHS_CONFIG" ]; then echo "GF_PATHS_CONFIG='$GF_PATHS_CONFIG' is not readable."; fi
-if [ ! -w "$GF_PATHS_DATA" ]; then echo "GF_PATHS_DATA='$GF_PATHS_DATA' is not writable."; fi
-if [ ! -r "$GF_PATHS_HOME" ]; then echo "GF_PATHS_HOME='$GF_PATHS_HOME' is not readable."; fi
-for VAR_NAME in $(env | grep '^GF_[^=]\+__FILE=.\+' | sed -r "s/([^=]*)__FILE=.*/\1/g"); do
-    VAR_NAME_FILE="$VAR_NAME"__FILE
-    eval VAR="\$$VAR_NAME"
-    if [ "${VAR}" ]; then
-        echo >&2 "ERROR: Both $VAR_NAME and $VAR_NAME_FILE are set (but are exclusive)"
+# The grafana stand-in's /run.sh: Slipway's own implementation of the contract the official
+# image documents for its entrypoint. Implemented: for every variable GF_<NAME>__FILE, the
+# content of that file becomes GF_<NAME> (both set is refused; an unreadable file stops the
+# container — stricter than upstream, which may carry on with an empty value); a note when the
+# config is unreadable or the data or home directory is not usable; then `grafana server "$@"`
+# with HOME at GF_PATHS_HOME. Not implemented: AWS profile files from GF_AWS_* variables and
+# plugin installation from GF_INSTALL_PLUGINS (the payload uses neither).
+set -eu
+
+note() { printf 'run.sh: %s\n' "$*" >&2; }
+
+[ -r "$GF_PATHS_CONFIG" ] || note "the config file $GF_PATHS_CONFIG cannot be read"
+[ -w "$GF_PATHS_DATA" ] || note "the data directory $GF_PATHS_DATA is not writable"
+[ -r "$GF_PATHS_HOME" ] || note "the home directory $GF_PATHS_HOME cannot be read"
+
+# Names only: the values (file paths) are read below, one variable at a time.
+file_vars=$(env | sed -n 's/^\(GF_[A-Za-z0-9_]*\)__FILE=..*$/\1/p')
+for name in $file_vars; do
+    current="" path=""
+    eval "current=\${$name-}"
+    eval "path=\${${name}__FILE}"
+    if [ -n "$current" ]; then
+        note "$name and ${name}__FILE are both set; they are exclusive"
         exit 1
     fi
-    eval FILE="\$$VAR_NAME_FILE"
-    echo "Getting secret $VAR_NAME from ${FILE}"
-    value="$(cat "${FILE}")" || { echo >&2 "ERROR: cannot read $VAR_NAME_FILE=${FILE}"; exit 1; }
-    export "$VAR_NAME"="$value"
-    unset "$VAR_NAME_FILE"
+    if ! value=$(cat -- "$path"); then
+        note "${name}__FILE=$path cannot be read"
+        exit 1
+    fi
+    export "$name=$value"
+    unset "${name}__FILE"
+    note "$name read from $path"
 done
-export HOME="$GF_PATHS_HOME"
+
+HOME=$GF_PATHS_HOME
+export HOME
 exec grafana server "$@"
