@@ -641,7 +641,7 @@ export class DockerMonitoring extends SlipwayComponent {
         const pgUri = pulumi
             .all([t.postgres.host, t.postgres.port, t.postgres.database])
             .apply(([h, port, database]) => postgresExporterUri({ host: h, port, database, sslMode: t.postgres.sslMode ?? "disable" }));
-        container("postgresExporter", {
+        const postgresExporter = container("postgresExporter", {
             image: images.postgresExporter,
             memoryMiB: monitoringMemoryMiB.postgresExporter,
             healthcheck: { test: webHealth(servicePorts.postgresExporter, "/") },
@@ -663,7 +663,7 @@ export class DockerMonitoring extends SlipwayComponent {
             content: redisPasswords,
             mode: "0600",
         });
-        container("redisExporter", {
+        const redisExporter = container("redisExporter", {
             image: images.redisExporter,
             memoryMiB: monitoringMemoryMiB.redisExporter,
             healthcheck: { test: webHealth(servicePorts.redisExporter, "/health") },
@@ -684,7 +684,8 @@ export class DockerMonitoring extends SlipwayComponent {
         host.files.run(this, this.childName("exporter-secrets-restart"), {
             command: `docker restart ${names.postgresExporter} ${names.redisExporter}`,
             triggers: [contentHash(pgPassword), contentHash(redisPasswords)],
-            dependsOn: [pgPasswordFile, redisPasswordFile],
+            // After the containers: on the first deploy there is nothing to restart before them.
+            dependsOn: [pgPasswordFile, redisPasswordFile, postgresExporter, redisExporter],
         });
 
         container("nginxExporter", {

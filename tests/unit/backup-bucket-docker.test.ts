@@ -205,6 +205,7 @@ describe("DockerBackupBucket in Spaces (vps)", () => {
         const restart = graph.byName("backups-secrets-restart");
         expect(restart.inputs.create).toBe("docker restart test-backup");
         expect(restart.inputs.triggers).toHaveLength(3);
+        expect(graph.dependsOn(restart, container)).toBe(true);
         expect(e.RESTIC_REPOSITORY).toEqual({ value: resticSpacesRepository("fra1", bucketName), secret: false });
         expect(e.PGHOST.value).toBe("postgres");
         expect(e.PGPORT.value).toBe("5432");

@@ -294,6 +294,7 @@ describe("DockerMonitoring (defaults)", () => {
         const restart = graph.byName("mon-exporter-secrets-restart");
         expect(restart.inputs.create).toBe("docker restart test-postgres-exporter test-redis-exporter");
         expect(restart.inputs.triggers).toHaveLength(2);
+        expect(graph.dependsOn(restart, pg) && graph.dependsOn(restart, redis)).toBe(true);
         for (const needle of [PG_PASSWORD, REDIS_PASSWORD]) {
             for (const r of graph.resources) expect(plainOccurrences(r.inputs, needle), `${r.name} holds ${needle} in plain text`).toEqual([]);
         }
