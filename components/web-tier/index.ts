@@ -90,7 +90,8 @@ export interface WebTierArgs {
     env?: Record<string, string>;
     /**
      * Secret environment variables. They never appear as plain configuration: on AWS each is a
-     * KMS-encrypted Secrets Manager secret the task reads at start.
+     * KMS-encrypted Secrets Manager secret the task reads at start; on the Docker targets each is
+     * a mounted read-only file the app finds through `NAME_FILE` (nothing in `docker inspect`).
      * @default {}
      * @example
      * ```ts
