@@ -285,7 +285,9 @@ function referencesOf(c: RecordedResource, files: HostFileMap): Reference[] {
     const refs = envReferences(plain<string[]>(c, "envs") ?? []);
     for (const arg of [...(plain<string[]>(c, "command") ?? []), ...(plain<string[]>(c, "entrypoints") ?? [])]) refs.push(...urlReferences(arg));
     for (const content of mountedFiles(c, files)) {
-        refs.push(...(prometheusReferences(content) ?? grafanaReferences(content) ?? (/\bupstream\b|\bproxy_pass\b/.test(content) ? nginxReferences(content) : [])));
+        // A one-line file is a secret passed as a file (the app's DATABASE_URL_FILE): a URL there is a connection.
+        const oneLine = /^[^\n]+\n?$/.test(content) ? urlReferences(content) : [];
+        refs.push(...(prometheusReferences(content) ?? grafanaReferences(content) ?? (/\bupstream\b|\bproxy_pass\b/.test(content) ? nginxReferences(content) : oneLine)));
     }
     return refs.filter((r) => !LOOPBACK.has(r.host));
 }

@@ -39,6 +39,9 @@ export function envReferences(envs: string[]): Reference[] {
         // libpq reads PGHOST/PGPORT: the prefix says which protocol it is.
         refs.push({ host: value, port: port ? Number(port) : undefined, scheme: m[1] === "PG" ? "postgres" : undefined, role: "connects" });
     }
+    // postgres_exporter's DATA_SOURCE_URI: `host:port/database?…`, the credentials in other variables.
+    const dataSource = /^([A-Za-z0-9_.-]+)(?::(\d{1,5}))?(?:[/?]|$)/.exec(vars.get("DATA_SOURCE_URI") ?? "");
+    if (dataSource) refs.push({ host: dataSource[1], port: dataSource[2] ? Number(dataSource[2]) : 5432, scheme: "postgres", role: "connects" });
     return refs;
 }
 
