@@ -558,7 +558,10 @@ export class DockerWebTier extends SlipwayComponent {
                     memoryMiB: dockerWebTierDefaults.certbotMemoryMiB,
                     healthcheck: {
                         test: ["CMD-SHELL", `test -s ${certbotPaths.state}/renewal/${a.domain}.conf`],
-                        intervalSeconds: 300,
+                        // Docker runs the first probe one interval after the start: with 300 s the
+                        // provider's wait (120 s) always timed out (found by tier 5). The probe is a
+                        // file test, so a short interval costs nothing.
+                        intervalSeconds: 30,
                     },
                     component: "web-tier",
                     networks: [{ name: a.networks.edge }],

@@ -18,8 +18,16 @@ import { Tier5Stack } from "./harness/stack";
 const skipCommands = {
     "vps-ssh-wait":
         "runs on the machine running Pulumi and waits for sshd on the droplet's public address; tier 5 has no droplet address to reach (and reaches none), and the played host needs no SSH",
-    "web-acme-issue":
-        "asks Let's Encrypt (staging) over the internet for dev.example.com; no tier reaches it, so the edge keeps serving the self-signed placeholder certificate it starts with",
+    "web-acme-issue": {
+        reason: "asks Let's Encrypt (staging) over the internet for dev.example.com; no ACME server is reachable, so the edge keeps serving its self-signed placeholder certificate",
+        // What a successful issuance leaves that later steps read: certbot's renewal config (the
+        // renewal container's health check tests it).
+        instead: [
+            "set -eu",
+            "mkdir -p /mnt/slipway/acme/letsencrypt/renewal",
+            "printf '# tier 5: played issuance (no ACME server here)\\n' > /mnt/slipway/acme/letsencrypt/renewal/dev.example.com.conf",
+        ].join("\n"),
+    },
 };
 
 /** The dev stack's backups go to Spaces over HTTPS; the drills point restic at a repository on the played droplet instead. */

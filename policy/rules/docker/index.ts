@@ -6,6 +6,7 @@ import { noPrivilegedOrHostNamespaces } from "./no-privileged-or-host-namespaces
 import { noPublicPorts } from "./no-public-ports";
 import { nonRoot } from "./non-root";
 import { followsHostInstance } from "./follows-host-instance";
+import { waitOutlastsFirstProbe } from "./wait-outlasts-first-probe";
 import { opsHygiene } from "./ops-hygiene";
 import { opsHygieneEnvFiles, opsHygieneEnvSecrets } from "./ops-hygiene-env-secrets";
 import { resourceLimits } from "./resource-limits";
@@ -31,4 +32,5 @@ export const dockerRules: SlipwayRule[] = [
     opsHygieneEnvSecrets,
     opsHygieneEnvFiles,
     followsHostInstance,
+    waitOutlastsFirstProbe,
 ];

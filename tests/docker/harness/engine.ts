@@ -32,8 +32,12 @@ export interface ImageProvider {
 }
 
 export interface ApplyOptions {
-    /** Host commands that cannot run here, by logical name, each with the reason (printed). */
-    skipCommands?: Record<string, string>;
+    /**
+     * Host commands that cannot run here, by logical name, each with the reason (printed) and,
+     * where later steps need its effect, a script that plays that effect instead (like the
+     * played cloud-init), run as the same user.
+     */
+    skipCommands?: Record<string, string | { reason: string; instead: string }>;
     rebind: PortRebinding;
     /** Called before each step (drills log or time them). */
     onStep?: (step: Step) => void;
@@ -189,8 +193,10 @@ export class Engine {
             case "command:remote:Command": {
                 const skip = o.skipCommands?.[r.name];
                 if (skip) {
+                    const played = typeof skip === "string" ? undefined : await this.host.run(skip.instead);
+                    if (played && played.code !== 0) throw new CommandFailed(r, played);
                     this.state.set(r.urn, { r });
-                    done("skip", skip);
+                    done("skip", typeof skip === "string" ? skip : `${skip.reason} (played: ${skip.instead.split("\n")[0]})`);
                     break;
                 }
                 const replace = old !== undefined && changed.includes("triggers");

@@ -25,7 +25,7 @@ export interface Tier5StackOptions {
     /** Config keys replacing the stack file's for this run (e.g. an alert receiver the harness runs). */
     config?: Record<string, unknown>;
     /** Host commands that cannot run here, by logical name, with the reason. */
-    skipCommands?: Record<string, string>;
+    skipCommands?: ApplyOptions["skipCommands"];
 }
 
 export class Tier5Stack {
