@@ -269,12 +269,6 @@ export const exporterSecretFiles = {
     redisPasswords: "redis-exporter/secrets/passwords.json",
 } as const;
 
-/** postgres_exporter's DATA_SOURCE_NAME (a secret: it holds the password). Tier 4's harness runs the exporter with it; the Docker payload passes the password as a file instead. */
-export function postgresDsn(c: { host: string; port: number; user: string; password: string; database: string; sslMode: string }): string {
-    const e = encodeURIComponent;
-    return `postgresql://${e(c.user)}:${e(c.password)}@${c.host}:${c.port}/${e(c.database)}?sslmode=${c.sslMode}`;
-}
-
 /** Where things live inside the containers. Config directories are mounted whole, read-only. */
 export const monitoringContainerPaths = {
     prometheusConfig: "/etc/prometheus",

@@ -7,7 +7,6 @@ import {
     type DockerMonitoringTargets,
     normalizeDockerMonitoringArgs,
     parseFileOwner,
-    postgresDsn,
     postgresExporterUri,
     redisExporterPasswordFile,
     sshTunnelCommand,
@@ -127,12 +126,6 @@ describe("normalizeDockerMonitoringArgs", () => {
 describe("helpers", () => {
     it("sshTunnelCommand forwards each loopback port to the same local port", () => {
         expect(sshTunnelCommand([3000, 9090], "deploy@203.0.113.7")).toBe("ssh -N -L 3000:127.0.0.1:3000 -L 9090:127.0.0.1:9090 deploy@203.0.113.7");
-    });
-
-    it("postgresDsn percent-encodes the credentials", () => {
-        expect(postgresDsn({ host: "postgres", port: 5432, user: "app", password: "p@ss/w:rd?", database: "app", sslMode: "disable" })).toBe(
-            "postgresql://app:p%40ss%2Fw%3Ard%3F@postgres:5432/app?sslmode=disable",
-        );
     });
 
     it("postgresExporterUri holds no credential and encodes the database; redisExporterPasswordFile is JSON keyed by the address", () => {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { renderAlertRules } from "../../../components/monitoring/alert-rules";
 import { renderAlertmanagerYml } from "../../../components/monitoring/alertmanager-yml";
 import { renderBlackboxYml } from "../../../components/monitoring/blackbox-yml";
-import { postgresDsn } from "../../../components/monitoring/docker";
+import { postgresExporterUri, redisExporterPasswordFile } from "../../../components/monitoring/docker";
 import { defaultThresholds } from "../../../components/monitoring/index";
 import { renderPrometheusYml } from "../../../components/monitoring/prometheus-yml";
 import type { AppReplicas } from "./app";
@@ -150,11 +150,19 @@ export async function startMonitoring(o: MonitoringOptions): Promise<Monitoring>
     const listen = (port: number): string => `--web.listen-address=${at(port)}`;
 
     await start("node-exporter", "prometheus-node-exporter", [listen(nodePort), `--collector.textfile.directory=${textfileDir}`], nodePort);
+    // The credentials as the Docker payload passes them: 0600 files through the exporters' own
+    // file settings, rendered by the payload's functions (nothing secret in the environment).
+    const pgPassFile = file("postgres-exporter-password", `${o.postgres.app.password}\n`, 0o600);
     await start("postgres-exporter", "prometheus-postgres-exporter", [listen(postgresPort)], postgresPort, {
-        DATA_SOURCE_NAME: postgresDsn({ host: "127.0.0.1", port: o.postgres.port, user: o.postgres.app.user, password: o.postgres.app.password, database: o.postgres.app.database, sslMode: "disable" }),
+        DATA_SOURCE_URI: postgresExporterUri({ host: "127.0.0.1", port: o.postgres.port, database: o.postgres.app.database, sslMode: "disable" }),
+        DATA_SOURCE_USER: o.postgres.app.user,
+        DATA_SOURCE_PASS_FILE: pgPassFile,
     });
-    await start("redis-exporter", "prometheus-redis-exporter", [listen(redisPort), `--redis.addr=redis://127.0.0.1:${o.redis.port}`], redisPort, {
-        REDIS_PASSWORD: o.redis.password,
+    const redisAddr = `redis://127.0.0.1:${o.redis.port}`;
+    const redisPassFile = file("redis-exporter-passwords.json", redisExporterPasswordFile(redisAddr, o.redis.password), 0o600);
+    await start("redis-exporter", "prometheus-redis-exporter", [listen(redisPort)], redisPort, {
+        REDIS_ADDR: redisAddr,
+        REDIS_PASSWORD_FILE: redisPassFile,
     });
     await start("nginx-exporter", "prometheus-nginx-exporter", [listen(nginxPort), `--nginx.scrape-uri=${o.nginx.statusUrl}`], nginxPort);
     await start("blackbox-exporter", "prometheus-blackbox-exporter", [listen(blackboxPort), `--config.file=${blackboxConf}`], blackboxPort);
