@@ -83,6 +83,18 @@ export interface PostgresConfOptions {
     statStatements?: boolean;
     /** Certificate and key paths: TLS is on only when they are given. */
     ssl?: { certFile: string; keyFile: string };
+    /**
+     * `unix_socket_permissions`: 0700 lets only the data directory's owner (uid 70 in every
+     * container that shares the socket) connect locally. @default PostgreSQL's 0777
+     */
+    unixSocketPermissions?: "0700" | "0770" | "0777";
+    /**
+     * Continuous WAL archiving for point-in-time recovery: PostgreSQL's `basic_archive` module
+     * writes each finished segment (fsynced, renamed atomically) into `directory`, and
+     * `archive_timeout` closes a segment at most `timeoutSeconds` after a write, which bounds
+     * how much WAL the host alone holds. Omitted: no archiving.
+     */
+    archive?: { directory: string; timeoutSeconds: number };
 }
 
 /**
@@ -107,6 +119,7 @@ export function renderPostgresConf(o: PostgresConfOptions): string {
         `port = ${o.port}`,
         `max_connections = ${maxConnections}`,
         ...(o.unixSocketDirectory ? [`unix_socket_directories = ${pgString(o.unixSocketDirectory)}`] : []),
+        ...(o.unixSocketPermissions ? [`unix_socket_permissions = ${o.unixSocketPermissions}`] : []),
         ...(o.hbaFile ? [`hba_file = ${pgString(o.hbaFile)}`] : []),
         "password_encryption = scram-sha-256",
         "",
@@ -141,6 +154,7 @@ export function renderPostgresConf(o: PostgresConfOptions): string {
         `max_wal_size = ${maxWalSizeMb}MB`,
         `min_wal_size = ${Math.max(32, Math.floor(maxWalSizeMb / 4))}MB`,
         "",
+        ...archiveLines(o.archive),
         "# Planner: SSD-backed storage",
         "random_page_cost = 1.1",
         "effective_io_concurrency = 200",
@@ -166,6 +180,24 @@ export function renderPostgresConf(o: PostgresConfOptions): string {
         lines.push("shared_preload_libraries = 'pg_stat_statements'", "pg_stat_statements.track = top");
     }
     return `${lines.join("\n")}\n`;
+}
+
+function archiveLines(a: PostgresConfOptions["archive"]): string[] {
+    if (!a) return [];
+    if (!a.directory.startsWith("/")) throw new Error(`The WAL archive directory must be an absolute path; got "${a.directory}".`);
+    if (!isInt(a.timeoutSeconds) || a.timeoutSeconds < 30 || a.timeoutSeconds > 300) {
+        throw new Error(`The WAL archive timeout is ${a.timeoutSeconds} s; use 30 to 300 (each forced switch archives a 16 MB segment, compressed in the repository).`);
+    }
+    return [
+        "# Continuous archiving (point-in-time recovery): a finished segment goes to the spool, which",
+        "# the backup job ships to the repository; a write is in a finished segment within archive_timeout.",
+        "wal_level = replica",
+        "archive_mode = on",
+        "archive_library = 'basic_archive'",
+        `basic_archive.archive_directory = ${pgString(a.directory)}`,
+        `archive_timeout = ${a.timeoutSeconds}`,
+        "",
+    ];
 }
 
 /** How local (Unix-socket) connections authenticate. */

@@ -15,7 +15,7 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { renderPgHba, renderPostgresConf } from "../../../components/database/postgres-conf";
+import { type PostgresConfOptions, renderPgHba, renderPostgresConf } from "../../../components/database/postgres-conf";
 import { missingTool, run, runOk } from "./commands";
 import { freePort } from "./ports";
 import { startProcess } from "./processes";
@@ -33,6 +33,8 @@ export interface PostgresOptions {
     app?: { user?: string; password?: string; database?: string };
     /** The memory budget the config is tuned for. @default 256 (the renderer's minimum) */
     memoryMiB?: number;
+    /** More of the payload's postgresql.conf options (WAL archiving, socket permissions) than the loopback defaults. */
+    conf?: Pick<PostgresConfOptions, "archive" | "unixSocketPermissions">;
 }
 
 export interface AppDatabase {
@@ -111,6 +113,7 @@ export async function startPostgres(o: PostgresOptions): Promise<PostgresCluster
             slowQueryMs: 500,
             hbaFile,
             unixSocketDirectory: socketDir,
+            ...o.conf,
         }),
     );
     writeOwned(hbaFile, renderPgHba({ clients: ["127.0.0.1/32"], localAuth: "peer" }));
