@@ -248,6 +248,11 @@ export const backupsSchema = obj({
     }),
     noncurrentVersionDays: doc(intIn(1, 3650), { description: "Days an overwritten or deleted backup object stays recoverable as a noncurrent version.", default: "30" }),
     transitionToColdAfterDays: doc(intIn(1, 3650), { description: "aws: days before backups move to a colder storage class (fewer than retentionDays).", default: "30" }),
+    pointInTimeRecovery: doc(bool(), {
+        description:
+            "Docker targets: archive PostgreSQL's WAL to the backup store every minute with pgBackRest (base backups nightly), so a restore can reach any second of the last 7 days, not just last night's dump. aws: RDS does this itself.",
+        default: "true",
+    }),
 }).partial();
 
 // The key types the droplet's sshd accepts (PubkeyAcceptedAlgorithms, RequiredRSASize): one table.

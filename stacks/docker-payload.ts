@@ -39,7 +39,9 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
     const host: DockerHost = { ...t.host, networks: network.hostNetworks };
 
     const protect = config.production;
-    const database = new DockerDatabase("db", { ...config.database, memoryMiB: t.memory.databaseMiB, host, protect }, opts);
+    // Point-in-time recovery: the database archives its WAL, the backup job ships it.
+    const pitr = config.backups?.pointInTimeRecovery ?? true;
+    const database = new DockerDatabase("db", { ...config.database, memoryMiB: t.memory.databaseMiB, host, protect, walArchive: pitr }, opts);
     const cache = new DockerCache("cache", { ...config.cache, memoryMiB: t.memory.cacheMiB, host, protect }, opts);
 
     const web = new DockerWebTier(
@@ -66,6 +68,7 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
             retentionDays: config.backups?.retentionDays,
             memoryMiB: t.memory.backupsMiB,
             protect,
+            pointInTimeRecovery: database.walArchive,
         },
         opts,
     );
@@ -89,6 +92,7 @@ export function dockerPayload(config: SlipwayConfig, t: PayloadTarget) {
                   }
                 : undefined,
             thresholds: monitoringThresholds(config),
+            pointInTimeRecovery: pitr,
             targets: {
                 domain: config.domain ?? "app.localhost",
                 appTargets: web.replicaNames.apply((names) => names.map((n) => `${n}:${config.app?.port ?? 8080}`)),

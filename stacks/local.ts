@@ -69,5 +69,6 @@ export function localStack(config: SlipwayConfig): Record<string, pulumi.Input<u
         cacheUrl: payload.cache.url,
         backupRepository: payload.backups.repository,
         resticPassword: payload.backups.resticPassword,
+        pitrCipherPass: payload.backups.pitrCipherPass,
     };
 }

@@ -100,5 +100,6 @@ export function vpsStack(config: SlipwayConfig): Record<string, pulumi.Input<unk
         backupRepository: payload.backups.repository,
         backupBucket: payload.backups.bucketName,
         resticPassword: payload.backups.resticPassword,
+        pitrCipherPass: payload.backups.pitrCipherPass,
     };
 }

@@ -9,6 +9,9 @@ import { contentHash, shellQuote } from "../shared/host-files";
 import { hostPaths, serviceAliases, servicePorts } from "../shared/images";
 import { physicalName } from "../shared/naming";
 import { renderBackupScript, renderRestoreScript } from "./backup-script";
+import type { DockerWalArchive } from "../database/docker";
+import { postgresContainerPaths } from "../database/docker";
+import { type PitrRepository, renderPgbackrestConf, renderPgbackrestSecrets, renderPitrScript, renderRestoreToTimeScript } from "./pitr";
 import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
 import { backupImage } from "./image";
 import { type BackupJobSchedule, type BackupJobScheduleArgs, normalizeBackupJobSchedule } from "./job-settings";
@@ -79,6 +82,19 @@ export interface DockerBackupBucketArgs extends BackupBucketArgs, BackupJobSched
      */
     memoryMiB?: number;
     /**
+     * Point-in-time recovery: the `walArchive` of a `DockerDatabase` created with
+     * `walArchive: true`. The job then also ships that database's WAL spool to a pgBackRest
+     * repository in the same store (under `pgbackrest/` in the bucket; `backup/pgbackrest` on
+     * the host for `local`) every minute, takes base backups on `schedule` (full on `checkWeekday`'s
+     * day, differential otherwise) kept for `keep.daily` days, and writes `restore-to-time.sh`
+     * beside the backup script. Omitted: nightly logical backups only.
+     * @example
+     * ```ts
+     * { pointInTimeRecovery: database.walArchive }
+     * ```
+     */
+    pointInTimeRecovery?: DockerWalArchive;
+    /**
      * Build context of the backup image (a directory holding its Dockerfile), relative to the
      * Pulumi project directory.
      * @default "backup"
@@ -139,7 +155,16 @@ export const backupContainerPaths = {
     secretsMount: "/run/secrets/backup",
     /** A tmpfs where the entrypoint copies those files for the job's user (0600, owned by it). */
     secrets: "/run/slipway-backup",
+    /** The same for pgBackRest's secret include file, owned by the database's user (PITR). */
+    pitrSecrets: "/run/slipway-pitr",
+    /** The local target's pgBackRest repository. */
+    pitrRepository: "/var/lib/pgbackrest/repository",
 } as const;
+
+/** pgBackRest's name for the database. */
+export const pitrStanza = "slipway";
+/** Where pgBackRest keeps its repository inside the Spaces bucket (restic owns the bucket's top level). */
+export const pitrSpacesPath = "/pgbackrest";
 
 /** Host directory (under the data directory) of the backup job's credentials. */
 export const backupSecretsDir = "backup/secrets";
@@ -152,6 +177,8 @@ export const backupSecretFiles = {
     RESTIC_PASSWORD_FILE: "restic-password",
     /** The Spaces key as an AWS shared credentials file (`[default]`), read by restic's S3 backend. */
     AWS_SHARED_CREDENTIALS_FILE: "aws-credentials",
+    /** pgBackRest's secret include file (cipher pass, bucket key): copied for the database's user, not the job's. */
+    PITR_SECRETS: "pgbackrest-secrets.conf",
 } as const;
 
 /** Escapes a .pgpass field (`:` and `\\` are backslash-escaped). Pure. */
@@ -198,6 +225,11 @@ export class DockerBackupBucket extends SlipwayComponent {
     public readonly resticPassword: pulumi.Output<string>;
     /** Name of the backup container (for `docker exec`, `docker logs`). */
     public readonly containerName: pulumi.Output<string>;
+    /**
+     * pgBackRest's repository pass (secret; with `pointInTimeRecovery`). Like the restic password,
+     * keep a copy outside the stack: a restore from another machine needs it.
+     */
+    public readonly pitrCipherPass?: pulumi.Output<string>;
     private readonly spaces?: { bucketName: pulumi.Output<string>; accessKeyId: pulumi.Output<string>; secretKey: pulumi.Output<string> };
 
     constructor(name: string, args: DockerBackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -207,9 +239,10 @@ export class DockerBackupBucket extends SlipwayComponent {
         if (!host.networks) {
             throw new Error(`BackupBucket ${name} needs host.networks: the backup job reaches PostgreSQL on the data network.`);
         }
-        if (posix.dirname(hostPaths.backupRestoreScript) !== posix.dirname(hostPaths.backupScript)) {
-            throw new Error("hostPaths.backupScript and hostPaths.backupRestoreScript must share a directory: it is mounted whole.");
+        for (const p of [hostPaths.backupRestoreScript, hostPaths.pitrScript, hostPaths.pgbackrestConf, hostPaths.pitrRestoreScript]) {
+            if (posix.dirname(p) !== posix.dirname(hostPaths.backupScript)) throw new Error(`hostPaths.${p} must be beside backup.sh: that directory is mounted whole.`);
         }
+        const pitr = args.pointInTimeRecovery;
         const onHost = (relative: string): string => posix.join(host.dataDir, relative);
         const c = backupContainerPaths;
         const db = args.database;
@@ -236,6 +269,9 @@ export class DockerBackupBucket extends SlipwayComponent {
         const storeVolumes: docker.types.input.ContainerVolume[] = [];
         const networks: { name: pulumi.Input<string>; aliases?: string[] }[] = [{ name: host.networks.data, aliases: [serviceAliases.backup] }];
         const writableDirs: string[] = [c.textfile, c.cache];
+        let pitrRepository: PitrRepository = { kind: "posix", path: c.pitrRepository };
+        let pitrS3Key: pulumi.Output<{ key: string; secret: string }> | undefined;
+        let egressName: pulumi.Output<string> | undefined;
         const hostDirs = [onHost(hostPaths.textfileCollector), onHost(hostPaths.backupCache)];
 
         if (args.repository.kind === "spaces") {
@@ -290,6 +326,9 @@ export class DockerBackupBucket extends SlipwayComponent {
                 this.childOpts({ provider: host.provider, deleteBeforeReplace: true }),
             );
             networks.push({ name: egress.name });
+            egressName = egress.name;
+            pitrRepository = { kind: "s3", endpoint: `${region}.digitaloceanspaces.com`, region, bucket: "", path: pitrSpacesPath };
+            pitrS3Key = pulumi.all([key.accessKey, key.secretKey]).apply(([k, sk]) => ({ key: k, secret: sk }));
             this.spaces = { bucketName: bucket.name, accessKeyId: pulumi.secret(key.accessKey), secretKey: pulumi.secret(key.secretKey) };
         } else {
             repository = pulumi.output(onHost(hostPaths.backupRepository));
@@ -297,6 +336,15 @@ export class DockerBackupBucket extends SlipwayComponent {
             storeVolumes.push({ hostPath: onHost(hostPaths.backupRepository), containerPath: c.repository });
             writableDirs.push(c.repository);
             hostDirs.push(onHost(hostPaths.backupRepository));
+            if (pitr) {
+                storeVolumes.push({ hostPath: onHost(hostPaths.pitrRepository), containerPath: c.pitrRepository });
+                hostDirs.push(onHost(hostPaths.pitrRepository));
+            }
+        }
+        const bucketName = this.spaces?.bucketName;
+        const pitrSetup = pitr ? this.pointInTimeRecovery(host, n, pitr, { repository: pitrRepository, bucketName, s3Key: pitrS3Key, egressName, dbUser: db.user }) : undefined;
+        if (pitrSetup) {
+            secretContents.PITR_SECRETS = pitrSetup.secrets;
         }
 
         // The job's directories exist before the container mounts them (Docker would create them
@@ -310,6 +358,7 @@ export class DockerBackupBucket extends SlipwayComponent {
         });
 
         const secretNames = Object.keys(secretContents) as (keyof typeof backupSecretFiles)[];
+        const envSecretNames = secretNames.filter((k) => k !== "PITR_SECRETS");
         const secretFiles = secretNames.map((k) =>
             host.files.write(this, this.childName(`secret-${backupSecretFiles[k]}`), {
                 path: posix.join(backupSecretsDir, backupSecretFiles[k]),
@@ -369,7 +418,7 @@ export class DockerBackupBucket extends SlipwayComponent {
                 networks,
                 envs: [
                     resticRepositoryEnv,
-                    ...secretNames.map((k) => `${k}=${posix.join(c.secrets, backupSecretFiles[k])}`),
+                    ...envSecretNames.map((k) => `${k}=${posix.join(c.secrets, backupSecretFiles[k])}`),
                     pulumi.interpolate`PGHOST=${dbHost}`,
                     pulumi.interpolate`PGPORT=${dbPort}`,
                     pulumi.interpolate`PGUSER=${db.user}`,
@@ -384,6 +433,8 @@ export class DockerBackupBucket extends SlipwayComponent {
                     `BACKUP_SCHEDULE=${n.schedule}`,
                     `BACKUP_COMMAND=/bin/sh ${c.scripts}/${posix.basename(hostPaths.backupScript)}`,
                     `BACKUP_WRITABLE_DIRS=${writableDirs.join(" ")}`,
+                    ...(pitrSetup?.envs ?? []),
+                    ...(pitr && pitrRepository.kind === "posix" ? [`PITR_WRITABLE_DIRS=${c.pitrRepository}`] : []),
                 ],
                 volumes: [
                     // The directory, not the file: a file rewritten by rename is a new inode that
@@ -394,12 +445,14 @@ export class DockerBackupBucket extends SlipwayComponent {
                     { hostPath: onHost(hostPaths.backupCache), containerPath: c.cache },
                     { hostPath: onHost(backupSecretsDir), containerPath: c.secretsMount, readOnly: true },
                     ...storeVolumes,
+                    ...(pitrSetup?.volumes ?? []),
                 ],
                 readOnly: true,
                 tmpfs: {
                     "/var/spool/cron/crontabs": "rw,noexec,nosuid,size=1m",
                     "/tmp": "rw,noexec,nosuid,size=16m",
                     [c.secrets]: "rw,noexec,nosuid,nodev,size=1m,mode=0700",
+                    ...(pitr ? { [c.pitrSecrets]: "rw,noexec,nosuid,nodev,size=1m,mode=0700" } : {}),
                 },
                 // The entrypoint reads the 0600 credential files of the host's deploy user
                 // (DAC_READ_SEARCH), hands their copies and the writable mounts to the job's user
@@ -407,26 +460,147 @@ export class DockerBackupBucket extends SlipwayComponent {
                 // holds none of them.
                 capAdd: ["CHOWN", "DAC_READ_SEARCH", "SETGID", "SETUID"],
             }),
-            this.childOpts({ provider: host.provider, dependsOn: [script, restoreScript, dirs, ...secretFiles], deleteBeforeReplace: true }),
+            this.childOpts({ provider: host.provider, dependsOn: [script, restoreScript, dirs, ...secretFiles, ...(pitrSetup?.files ?? [])], deleteBeforeReplace: true }),
         );
         // The entrypoint copies the credentials at start: a changed one restarts the job's container.
-        host.files.run(this, this.childName("secrets-restart"), {
+        const secretsRestart = host.files.run(this, this.childName("secrets-restart"), {
             command: pulumi.interpolate`docker restart ${container.name}`,
             triggers: secretNames.map((k) => contentHash(secretContents[k]!)),
             dependsOn: [container, ...secretFiles],
         });
 
+        if (pitrSetup) {
+            // The stanza must exist before the first push can store anything, so at deploy, not
+            // at the first cron run; then the first base backup (in the background: on an
+            // existing database it can take a while), if the repository has none yet.
+            const exec = pulumi.interpolate`docker exec -u postgres ${container.name} /bin/sh ${posix.join(c.scripts, posix.basename(hostPaths.pitrScript))}`;
+            host.files.run(this, this.childName("pitr-init"), {
+                command: pulumi.interpolate`${exec} init && docker exec -d -u postgres ${container.name} /bin/sh ${posix.join(c.scripts, posix.basename(hostPaths.pitrScript))} backup first`,
+                triggers: [container.id, pitrSetup.confHash],
+                // After the restart that hands the container its credentials: an exec meanwhile fails.
+                dependsOn: [container, secretsRestart, ...pitrSetup.files],
+            });
+        }
+
         this.repository = repository;
         this.resticPassword = pulumi.secret(password.result);
         this.containerName = container.name;
+        this.pitrCipherPass = pitrSetup?.cipherPass;
         this.registerOutputs({
             repository: this.repository,
             resticPassword: this.resticPassword,
             containerName: this.containerName,
+            pitrCipherPass: this.pitrCipherPass,
             bucketName: this.spaces?.bucketName,
             spacesAccessKeyId: this.spaces?.accessKeyId,
             spacesSecretKey: this.spaces?.secretKey,
         });
+    }
+
+    /**
+     * Point-in-time recovery's part of the job: pgBackRest's configuration and secrets, `pitr.sh`
+     * and the host's `restore-to-time.sh`, and what the container needs to run them (the data
+     * directory read-only and the server's socket and WAL spool, as uid 70).
+     */
+    private pointInTimeRecovery(
+        host: DockerHost,
+        n: NormalizedDockerBackupBucketArgs,
+        pitr: DockerWalArchive,
+        o: {
+            repository: PitrRepository;
+            bucketName?: pulumi.Output<string>;
+            s3Key?: pulumi.Output<{ key: string; secret: string }>;
+            egressName?: pulumi.Output<string>;
+            dbUser: pulumi.Input<string>;
+        },
+    ) {
+        const c = backupContainerPaths;
+        const onHost = (relative: string): string => posix.join(host.dataDir, relative);
+        const inScripts = (hostPath: string): string => posix.join(c.scripts, posix.basename(hostPath));
+        const pitrCommand = `/bin/sh ${inScripts(hostPaths.pitrScript)}`;
+        // Protected like the restic password: a new pass cannot read what the old one encrypted.
+        const cipherPass = new random.RandomPassword(this.childName("pitr-cipher-pass"), { length: 48, special: false }, this.childOpts({ protect: n.protect }));
+        const secrets = pulumi.secret(
+            pulumi.all([cipherPass.result, o.s3Key ?? pulumi.output(undefined)]).apply(([pass, s3]) => renderPgbackrestSecrets({ cipherPass: pass, s3 })),
+        );
+        const conf = pulumi.all([o.bucketName ?? pulumi.output(""), o.dbUser]).apply(([bucket, pgUser]) =>
+            renderPgbackrestConf({
+                stanza: pitrStanza,
+                repository: o.repository.kind === "s3" ? { ...o.repository, bucket } : o.repository,
+                retentionDays: Math.max(1, n.keep.daily),
+                pgPath: postgresContainerPaths.data,
+                pgSocketPath: postgresContainerPaths.run,
+                pgPort: servicePorts.postgres,
+                pgUser,
+                lockPath: "/tmp/pgbackrest",
+            }),
+        );
+        const script = pulumi.output(o.dbUser).apply((pgUser) =>
+            renderPitrScript({
+                stanza: pitrStanza,
+                spool: postgresContainerPaths.walSpool,
+                pgData: postgresContainerPaths.data,
+                pgSocketPath: postgresContainerPaths.run,
+                pgPort: servicePorts.postgres,
+                pgUser,
+                // The recovering server of a restore: the database's own configuration, no TCP.
+                pgOptions: `${pitr.serverOptions} -c listen_addresses=`,
+                metricsDir: c.textfile,
+                fullWeekday: n.check === false ? 7 : n.check.weekday,
+                lockFile: "/tmp/slipway-pitr/push.lock",
+            }),
+        );
+        const envs = [
+            `PGBACKREST_CONFIG=${inScripts(hostPaths.pgbackrestConf)}`,
+            `PGBACKREST_CONFIG_INCLUDE_PATH=${c.pitrSecrets}`,
+            `PITR_COMMAND=${pitrCommand}`,
+            "PITR_USER=postgres",
+            `PITR_PRIVATE_FILES=${backupSecretFiles.PITR_SECRETS}`,
+            `PITR_PRIVATE_DIR=${c.pitrSecrets}`,
+            `PITR_BACKUP_SCHEDULE=${n.schedule}`,
+            `BACKUP_GROUP_WRITABLE_DIRS=${c.textfile}`,
+        ];
+        const volumes: docker.types.input.ContainerVolume[] = [
+            // Base backups read the data files; nothing here writes them.
+            { hostPath: pitr.hostPaths.data, containerPath: postgresContainerPaths.data, readOnly: true },
+            // The server's socket (pgBackRest's connection) and the WAL spool it empties.
+            { hostPath: pitr.hostPaths.run, containerPath: postgresContainerPaths.run },
+        ];
+        // The one-off restore container: the database's mounts and memory, the job's scripts and
+        // credentials, and the way to the repository (the egress network for Spaces).
+        const restoreScript = pulumi.all([pitr.containerName, o.egressName ?? pulumi.output("none")]).apply(([pgContainer, network]) => {
+            const q = shellQuote;
+            const runOptions = [
+                `--network ${q(network)} --no-healthcheck --read-only --security-opt no-new-privileges`,
+                `--memory ${pitr.memoryMiB}m --shm-size ${pitr.shmSizeMiB}m`,
+                "--cap-drop ALL --cap-add CHOWN --cap-add DAC_READ_SEARCH --cap-add SETUID --cap-add SETGID",
+                `--tmpfs ${q("/tmp:rw,nosuid,nodev,size=64m")} --tmpfs ${q(`${c.pitrSecrets}:rw,noexec,nosuid,nodev,size=1m,mode=0700`)}`,
+                ...[
+                    `${pitr.hostPaths.data}:${postgresContainerPaths.data}`,
+                    `${pitr.hostPaths.conf}:${postgresContainerPaths.confDir}:ro`,
+                    `${pitr.hostPaths.run}:${postgresContainerPaths.run}`,
+                    `${onHost(posix.dirname(hostPaths.backupScript))}:${c.scripts}:ro`,
+                    `${onHost(backupSecretsDir)}:${c.secretsMount}:ro`,
+                    ...(o.repository.kind === "posix" ? [`${onHost(hostPaths.pitrRepository)}:${c.pitrRepository}`] : []),
+                ].map((v) => `-v ${q(v)}`),
+                ...[...envs.filter((e) => !e.startsWith("PITR_BACKUP_SCHEDULE=") && !e.startsWith("BACKUP_GROUP_WRITABLE_DIRS=")), `BACKUP_PRIVATE_FROM=${c.secretsMount}`, "TZ=UTC"].map(
+                    (e) => `-e ${q(e)}`,
+                ),
+            ];
+            return renderRestoreToTimeScript({
+                pgContainer,
+                backupContainer: `${host.stack}-backup`,
+                hostDataDir: pitr.hostPaths.data,
+                runOptions,
+                pitrScript: inScripts(hostPaths.pitrScript),
+            });
+        });
+        const files = [
+            host.files.write(this, this.childName("pgbackrest-conf"), { path: hostPaths.pgbackrestConf, content: conf, mode: "0644" }),
+            host.files.write(this, this.childName("pitr-script"), { path: hostPaths.pitrScript, content: script, mode: "0755" }),
+            host.files.write(this, this.childName("restore-to-time"), { path: hostPaths.pitrRestoreScript, content: restoreScript, mode: "0755" }),
+        ];
+        return { secrets, envs, volumes, files, confHash: contentHash(conf), cipherPass: pulumi.secret(cipherPass.result) };
     }
 
     private spacesOnly(what: string): NonNullable<DockerBackupBucket["spaces"]> {

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { posix } from "node:path";
 import { SlipwayComponent } from "../shared/component";
 import { type DockerHost, hardenedContainerArgs, healthCmd } from "../shared/docker";
-import { contentHash } from "../shared/host-files";
+import { contentHash, shellQuote } from "../shared/host-files";
 import { hostPaths, images, serviceAliases, servicePorts } from "../shared/images";
 import { type DatabaseArgs, type NormalizedDatabaseArgs, normalizeDatabaseArgs } from "./index";
 import { encodeUriStrict, postgresMajorVersion } from "./postgres";
@@ -57,6 +57,32 @@ export interface DockerDatabaseArgs extends DatabaseArgs {
      * ```
      */
     clients?: string[];
+    /**
+     * Archive every WAL segment for point-in-time recovery: `basic_archive` writes each finished
+     * segment to a spool on the host (`postgres/run/archive`), closing a segment at most a minute
+     * after a write, and the socket directory is shared so a `DockerBackupBucket` given this
+     * database's `walArchive` ships the spool and takes base backups. Only with such a job: with
+     * nothing shipping it, the spool would grow until the disk is full.
+     * @default false
+     * @example
+     * ```ts
+     * { walArchive: true }
+     * ```
+     */
+    walArchive?: boolean;
+}
+
+/** What a backup job needs to ship this database's WAL and to restore it to a point in time. */
+export interface DockerWalArchive {
+    /** The database container (the restore stops and starts it). */
+    containerName: pulumi.Output<string>;
+    /** Its memory limit and /dev/shm size: the one-off recovery server gets the same. */
+    memoryMiB: number;
+    shmSizeMiB: number;
+    /** The server's options as the container passes them (its config file). */
+    serverOptions: string;
+    /** Host paths under the data directory: the data directory, the config directory and the socket directory with the spool. */
+    hostPaths: { data: string; conf: string; run: string; spool: string };
 }
 
 export type NormalizedDockerDatabaseArgs = NormalizedDatabaseArgs & {
@@ -65,6 +91,7 @@ export type NormalizedDockerDatabaseArgs = NormalizedDatabaseArgs & {
     memoryMiB: number;
     maxConnections: number;
     clients: string[];
+    walArchive: boolean;
 };
 
 /** The major version of the pinned image: a data directory only opens with the major that wrote it. */
@@ -77,7 +104,7 @@ export const dockerPostgresMajor = (image: string = images.postgres): number => 
  * `storageGb` sizes max_wal_size and `performanceInsights` loads pg_stat_statements.
  */
 export function normalizeDockerDatabaseArgs(name: string, args: DockerDatabaseArgs): NormalizedDockerDatabaseArgs {
-    const { host, memoryMiB, maxConnections, clients, ...neutral } = args;
+    const { host, memoryMiB, maxConnections, clients, walArchive, ...neutral } = args;
     const where = `the ${name} Postgres database`;
     if (!host) throw new Error(`host is required for ${where}: pass the DockerHost the payload runs on.`);
     if (!host.networks) throw new Error(`host.networks is required for ${where}: create a DockerNetwork and pass its hostNetworks.`);
@@ -94,7 +121,15 @@ export function normalizeDockerDatabaseArgs(name: string, args: DockerDatabaseAr
             `memoryMiB is ${budget} for ${where}${memoryMiB === undefined ? ` (a quarter of the host's ${host.memoryMiB} MiB)` : ""}; give PostgreSQL a whole number of at least ${minPostgresMemoryMiB} MiB.`,
         );
     }
-    return { ...a, host, networks: host.networks, memoryMiB: budget, maxConnections: maxConnections ?? 100, clients: clients ?? ["samenet"] };
+    return {
+        ...a,
+        host,
+        networks: host.networks,
+        memoryMiB: budget,
+        maxConnections: maxConnections ?? 100,
+        clients: clients ?? ["samenet"],
+        walArchive: walArchive ?? false,
+    };
 }
 
 /** Where things live inside the container. */
@@ -102,7 +137,13 @@ export const postgresContainerPaths = {
     data: "/var/lib/postgresql/data",
     confDir: "/etc/slipway/postgres",
     password: "/run/secrets/postgres-password",
+    /** The socket directory (the image's), and the WAL spool inside it (see hostPaths.postgresWalSpool). */
+    run: "/var/run/postgresql",
+    walSpool: "/var/run/postgresql/archive",
 } as const;
+
+/** `archive_timeout`: a write is in a finished, archived segment within this many seconds. */
+export const walArchiveTimeoutSeconds = 60;
 
 /**
  * PostgreSQL in one container on the internal data network (alias `postgres`), never
@@ -130,6 +171,8 @@ export class DockerDatabase extends SlipwayComponent {
     public readonly connectionUrl: pulumi.Output<string>;
     /** The container's fixed name, `${stack}-postgres` (for `docker exec`, the exporter, the backup job). */
     public readonly containerName: pulumi.Output<string>;
+    /** Set with `walArchive`: hand it to the DockerBackupBucket that ships the WAL. */
+    public readonly walArchive?: DockerWalArchive;
 
     constructor(name: string, args: DockerDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         const a = normalizeDockerDatabaseArgs(name, args);
@@ -151,6 +194,7 @@ export class DockerDatabase extends SlipwayComponent {
             this.childOpts({ protect: a.protect }),
         );
 
+        const serverOptions = `-c config_file=${inContainer(hostPaths.postgresConf)}`;
         const conf = renderPostgresConf({
             memoryMiB: a.memoryMiB,
             maxConnections: a.maxConnections,
@@ -161,9 +205,14 @@ export class DockerDatabase extends SlipwayComponent {
             maxWalSizeMb: postgresMaxWalSizeMb(a.storageGb),
             hbaFile: inContainer(hostPaths.postgresHba),
             statStatements: a.performanceInsights,
+            // With archiving the socket directory is shared with the backup job, whose
+            // pgBackRest runs as uid 70 too: 0700 keeps every other uid off the socket.
+            ...(a.walArchive
+                ? { unixSocketPermissions: "0700" as const, archive: { directory: postgresContainerPaths.walSpool, timeoutSeconds: walArchiveTimeoutSeconds } }
+                : {}),
         });
-        // The socket is not mounted anywhere, so only processes inside the container (which
-        // could read the data files anyway) reach it: trust there lets `docker exec … psql`
+        // Only processes in this container or, with archiving, uid 70 in the backup job (both
+        // can read the data files anyway) reach the socket: trust there lets `docker exec … psql`
         // reload the config without the password.
         const hba = renderPgHba({ clients: a.clients, localAuth: "trust" });
 
@@ -177,6 +226,16 @@ export class DockerDatabase extends SlipwayComponent {
             content: pulumi.secret(password.result),
             mode: "0600",
         });
+        // The spool must exist before the server archives into it; the entrypoint hands the
+        // socket directory's whole tree to the postgres user at every start.
+        const spoolDir = a.walArchive
+            ? [
+                  host.files.run(this, this.childName("wal-spool"), {
+                      command: `umask 022 && mkdir -p ${shellQuote(onHost(hostPaths.postgresWalSpool))}`,
+                      triggers: [onHost(hostPaths.postgresWalSpool)],
+                  }),
+              ]
+            : [];
 
         const container = new docker.Container(
             this.childName("postgres"),
@@ -195,16 +254,20 @@ export class DockerDatabase extends SlipwayComponent {
                     },
                     networks: [{ name: a.networks.data, aliases: [serviceAliases.postgres] }],
                     envs: [`POSTGRES_DB=${a.databaseName}`, `POSTGRES_USER=${a.username}`, `POSTGRES_PASSWORD_FILE=${postgresContainerPaths.password}`],
-                    command: ["postgres", "-c", `config_file=${inContainer(hostPaths.postgresConf)}`],
+                    command: ["postgres", ...serverOptions.split(" ")],
                     volumes: [
                         { hostPath: onHost(hostPaths.postgresData), containerPath: postgresContainerPaths.data },
                         // The directory, not the files: a rewritten file is a new inode that a
                         // file bind mount would never show, and the reload must see it.
                         { hostPath: onHost(confDir), containerPath: postgresContainerPaths.confDir, readOnly: true },
                         { hostPath: onHost(hostPaths.postgresPassword), containerPath: postgresContainerPaths.password, readOnly: true },
+                        ...(a.walArchive ? [{ hostPath: onHost(hostPaths.postgresRun), containerPath: postgresContainerPaths.run }] : []),
                     ],
                     readOnly: true,
-                    tmpfs: { "/var/run/postgresql": "rw,nosuid,nodev,noexec,size=1m", "/tmp": "rw,nosuid,nodev,noexec,size=64m" },
+                    tmpfs: {
+                        ...(a.walArchive ? {} : { [postgresContainerPaths.run]: "rw,nosuid,nodev,noexec,size=1m" }),
+                        "/tmp": "rw,nosuid,nodev,noexec,size=64m",
+                    },
                     // The entrypoint starts as root to chown the data directory and read the
                     // password file, then drops to the postgres user; nothing more.
                     capAdd: ["CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER"],
@@ -218,7 +281,7 @@ export class DockerDatabase extends SlipwayComponent {
                 provider: host.provider,
                 deleteBeforeReplace: true,
                 protect: a.protect,
-                dependsOn: [confFile, hbaFile, passwordFile],
+                dependsOn: [confFile, hbaFile, passwordFile, ...spoolDir],
             }),
         );
 
@@ -245,6 +308,15 @@ export class DockerDatabase extends SlipwayComponent {
             ),
         );
         this.containerName = container.name;
+        if (a.walArchive) {
+            this.walArchive = {
+                containerName: container.name,
+                memoryMiB: a.memoryMiB,
+                shmSizeMiB: postgresShmSizeMiB(a.memoryMiB),
+                serverOptions,
+                hostPaths: { data: onHost(hostPaths.postgresData), conf: onHost(confDir), run: onHost(hostPaths.postgresRun), spool: onHost(hostPaths.postgresWalSpool) },
+            };
+        }
 
         this.registerOutputs({
             host: this.host,

@@ -2,6 +2,7 @@ import { watchdogAlertName } from "./alertmanager-yml";
 import { expandAnnotation } from "./alert-template";
 import type { MonitoringThresholds } from "./index";
 import { jobNames } from "./prometheus-yml";
+import { pitrMetrics } from "../backup-bucket/pitr";
 import { renderedBy, toYaml } from "./yaml-text";
 
 export interface AlertRulesOptions {
@@ -13,6 +14,12 @@ export interface AlertRulesOptions {
     tlsExpiryDays?: number;
     /** Alert when the last successful backup is older than this many hours. @default 26 */
     backupMaxAgeHours?: number;
+    /**
+     * Point-in-time recovery's alerts: WAL archiving lagging (nothing shipped for 5 minutes, a
+     * segment waiting more than 5, PostgreSQL failing to archive, or no report at all) and the
+     * last base backup older than `backupMaxAgeHours`. @default false
+     */
+    pointInTimeRecovery?: boolean;
     /**
      * Alert name → a shorter `for` (a Prometheus duration such as `5s`) for every rule of that
      * name. For drills that must see a real fault fire an alert in seconds, not minutes; the
@@ -475,6 +482,116 @@ function ruleDefinitions(o: AlertRulesOptions): AlertDefinition[] {
         },
         quiet: { interval: "5m", series: [{ metric: backupMetric, labels: nodeLabels, values: regular.join(" ") }], evalTime: `${evalHours}h`, alerts: [] },
     });
+    if (o.pointInTimeRecovery) defs.push(...pitrDefinitions(backupHours, samples, evalHours, regular));
+    return defs;
+}
+
+/** The RPO the archiving alert holds: a write older than this that is not in the repository alerts. */
+export const pitrMaxLagSeconds = 300;
+
+/** WAL archiving and base backups of point-in-time recovery (the backup job's pitr.sh reports both). */
+function pitrDefinitions(backupHours: number, samples: number, evalHours: number, regular: string[]): AlertDefinition[] {
+    const m = pitrMetrics;
+    const lag = { alert: "WalArchivingLagging", severity: "critical" as const };
+    const lagMinutes = pitrMaxLagSeconds / 60;
+    const why = `writes made since may be lost with the host, beyond the ${lagMinutes}-minute recovery point`;
+    // Minute by minute for 20 minutes: a healthy job pushes every minute and leaves nothing old behind.
+    const healthyPush = { metric: m.pushLastSuccess, labels: nodeLabels, values: "0+60x20" };
+    const defs: AlertDefinition[] = [
+        {
+            group: "slipway-pitr",
+            rule: {
+                ...lag,
+                expr: `time() - ${m.pushLastSuccess} > ${pitrMaxLagSeconds}`,
+                for: "1m",
+                labels: { severity: lag.severity, reason: "stale" },
+                annotations: {
+                    summary: "WAL is not reaching the backup store",
+                    description: `The backup job on {{ $labels.instance }} last shipped WAL without an error {{ $value | printf "%.0f" }} s ago: ${why}. Check docker logs of the backup container (pitr.sh push).`,
+                },
+            },
+            firing: { interval: "1m", series: [{ ...healthyPush, values: "0+60x5 300x15" }], evalTime: "15m", alerts: [{ labels: nodeLabels, value: 600 }] },
+            quiet: { interval: "1m", series: [healthyPush], evalTime: "15m", alerts: [] },
+        },
+        {
+            group: "slipway-pitr",
+            rule: {
+                ...lag,
+                expr: `${m.spoolOldestAge} > ${pitrMaxLagSeconds}`,
+                for: "1m",
+                labels: { severity: lag.severity, reason: "backlog" },
+                annotations: {
+                    summary: "WAL is piling up on the host",
+                    description: `The oldest WAL file waiting in the spool on {{ $labels.instance }} is {{ $value | printf "%.0f" }} s old: ${why}. The push keeps failing or cannot keep up.`,
+                },
+            },
+            firing: { interval: "1m", series: [healthyPush, { metric: m.spoolOldestAge, labels: nodeLabels, values: "0x5 60+60x15" }], evalTime: "15m", alerts: [{ labels: nodeLabels, value: 600 }] },
+            quiet: { interval: "1m", series: [healthyPush, { metric: m.spoolOldestAge, labels: nodeLabels, values: "0 50 0 30 0x16" }], evalTime: "15m", alerts: [] },
+        },
+        {
+            group: "slipway-pitr",
+            rule: {
+                ...lag,
+                expr: `${m.archiverFailing} == 1`,
+                for: "5m",
+                labels: { severity: lag.severity, reason: "failing" },
+                annotations: {
+                    summary: "PostgreSQL cannot archive its WAL",
+                    description: "PostgreSQL's last attempts to archive a WAL file into the spool failed ({{ $labels.instance }}): the spool directory is missing, unwritable or full. WAL accumulates in pg_wal until it succeeds.",
+                },
+            },
+            firing: { interval: "1m", series: [healthyPush, { metric: m.archiverFailing, labels: nodeLabels, values: "0x3 1x12" }], evalTime: "15m", alerts: [{ labels: nodeLabels }] },
+            quiet: { interval: "1m", series: [healthyPush, { metric: m.archiverFailing, labels: nodeLabels, values: "0x5 1 0x9" }], evalTime: "15m", alerts: [] },
+        },
+        {
+            group: "slipway-pitr",
+            rule: {
+                ...lag,
+                expr: `absent(${m.pushLastSuccess})`,
+                for: "15m",
+                labels: { severity: lag.severity, reason: "missing" },
+                annotations: {
+                    summary: "No WAL shipping is reported",
+                    description: "The backup job has not reported a successful WAL push: it never ran (the stanza could not be created?), or node_exporter no longer reads its metric file.",
+                },
+            },
+            firing: { interval: "1m", series: [{ metric: "up", labels: nodeLabels, values: constant(1, 30) }], evalTime: "20m", alerts: [{ labels: {} }] },
+            quiet: { interval: "1m", series: [healthyPush], evalTime: "15m", alerts: [] },
+        },
+    ];
+    const base = { alert: "BaseBackupTooOld", severity: "critical" as const };
+    defs.push(
+        {
+            group: "slipway-pitr",
+            rule: {
+                ...base,
+                expr: `(time() - ${m.baseBackupLastSuccess}) / 3600 > ${backupHours}`,
+                for: "10m",
+                labels: { severity: base.severity, reason: "stale" },
+                annotations: {
+                    summary: "The last base backup is too old",
+                    description: `The last base backup reported by {{ $labels.instance }} finished {{ $value | printf "%.1f" }} hours ago (alert above ${backupHours} hours): a restore to a point in time must replay all the WAL since. Check the backup container's log (pitr.sh backup).`,
+                },
+            },
+            firing: { interval: "5m", series: [{ metric: m.baseBackupLastSuccess, labels: nodeLabels, values: constant(0, samples) }], evalTime: `${evalHours}h`, alerts: [{ labels: nodeLabels, value: evalHours }] },
+            quiet: { interval: "5m", series: [{ metric: m.baseBackupLastSuccess, labels: nodeLabels, values: regular.join(" ") }], evalTime: `${evalHours}h`, alerts: [] },
+        },
+        {
+            group: "slipway-pitr",
+            rule: {
+                ...base,
+                expr: `absent(${m.baseBackupLastSuccess})`,
+                for: hoursDuration(backupHours),
+                labels: { severity: base.severity, reason: "missing" },
+                annotations: {
+                    summary: "No base backup has been reported",
+                    description: `No base backup has been reported for ${backupHours} hours: point-in-time recovery has nothing to start from.`,
+                },
+            },
+            firing: { interval: "5m", series: [{ metric: "up", labels: nodeLabels, values: constant(1, samples) }], evalTime: `${evalHours}h`, alerts: [{ labels: {} }] },
+            quiet: { interval: "5m", series: [{ metric: m.baseBackupLastSuccess, labels: nodeLabels, values: regular.join(" ") }], evalTime: `${evalHours}h`, alerts: [] },
+        },
+    );
     return defs;
 }
 

@@ -170,6 +170,17 @@ export interface DockerMonitoringArgs extends MonitoringArgs {
      * ```
      */
     backupMaxAgeHours?: number;
+    /**
+     * The backup job ships WAL for point-in-time recovery (`DockerBackupBucket`'s
+     * `pointInTimeRecovery`): alert when archiving lags more than 5 minutes or the last base
+     * backup is older than `backupMaxAgeHours`.
+     * @default false
+     * @example
+     * ```ts
+     * { pointInTimeRecovery: true }
+     * ```
+     */
+    pointInTimeRecovery?: boolean;
 }
 
 export type NormalizedDockerMonitoringArgs = NormalizedMonitoringArgs & {
@@ -178,6 +189,7 @@ export type NormalizedDockerMonitoringArgs = NormalizedMonitoringArgs & {
     publish: { prometheus: number; grafana: number; alertmanager: number };
     tlsExpiryDays: number;
     backupMaxAgeHours: number;
+    pointInTimeRecovery: boolean;
     /** Email delivery, when there are recipients and an SMTP relay. */
     email?: { to: string[]; smtp: SmtpSettings };
     /** Recipients were given but no SMTP relay: they cannot be emailed on this target. */
@@ -232,6 +244,7 @@ export function normalizeDockerMonitoringArgs(args: DockerMonitoringArgs): Norma
         publish,
         tlsExpiryDays,
         backupMaxAgeHours,
+        pointInTimeRecovery: args.pointInTimeRecovery ?? false,
         email,
         emailWithoutSmtp: a.alarmEmails.length > 0 && !smtp,
     };
@@ -406,7 +419,13 @@ export class DockerMonitoring extends SlipwayComponent {
         const promDir = posix.dirname(hostPaths.prometheusConf);
         const rulesFile = posix.join(hostPaths.prometheusRules, "slipway.yml");
         const ruleTestsFile = posix.join(hostPaths.prometheusRuleTests, "slipway.test.yml");
-        const ruleOpts = { thresholds: a.thresholds, dataMountpoint: a.dataMountpoint, tlsExpiryDays: a.tlsExpiryDays, backupMaxAgeHours: a.backupMaxAgeHours };
+        const ruleOpts = {
+            thresholds: a.thresholds,
+            dataMountpoint: a.dataMountpoint,
+            tlsExpiryDays: a.tlsExpiryDays,
+            backupMaxAgeHours: a.backupMaxAgeHours,
+            pointInTimeRecovery: a.pointInTimeRecovery,
+        };
         const rules = renderAlertRules(ruleOpts);
         const ruleTests = renderAlertRuleTests({ ...ruleOpts, ruleFiles: [rel(posix.dirname(ruleTestsFile), rulesFile)] });
         const probeUrl = t.probe?.url ?? `https://${t.domain}/health`;

@@ -143,6 +143,14 @@ export const hostPaths = {
     postgresHba: "postgres/conf/pg_hba.conf",
     /** The generated password, read once by the image's entrypoint when it initialises the data directory. */
     postgresPassword: "postgres/secrets/password",
+    /**
+     * The server's socket directory, shared with the backup job when WAL is archived (pgBackRest
+     * talks to the server over it), and the WAL spool inside it, where `basic_archive` puts each
+     * finished segment until the job has shipped it. Inside the socket directory because the
+     * image's entrypoint hands that whole tree to the postgres user at every start.
+     */
+    postgresRun: "postgres/run",
+    postgresWalSpool: "postgres/run/archive",
     redisData: "redis/data",
     redisConf: "redis/redis.conf",
     prometheusConf: "prometheus/prometheus.yml",
@@ -166,4 +174,10 @@ export const hostPaths = {
     backupRestoreScript: "backup/restore.sh",
     /** restic's cache and temporary pack files: on disk, not in the container's memory. */
     backupCache: "backup/cache",
+    /** Point-in-time recovery: the job script, pgBackRest's configuration (no secret) and the host's restore script, beside backup.sh. */
+    pitrScript: "backup/pitr.sh",
+    pgbackrestConf: "backup/pgbackrest.conf",
+    pitrRestoreScript: "backup/restore-to-time.sh",
+    /** The pgBackRest repository of the local target (vps keeps it in the Spaces bucket). */
+    pitrRepository: "backup/pgbackrest",
 } as const;

@@ -73,3 +73,55 @@ describe("backup entrypoint: credential files", () => {
         expect(out).toContain("crond -f");
     });
 });
+
+describe("backup entrypoint: point-in-time recovery", () => {
+    // The database's OS user on Debian (its package creates it), standing in for the image's uid 70.
+    const pitrUser = "postgres";
+
+    it.skipIf(!isRoot)("gives the PITR user its own copy of pgBackRest's secrets and a crontab that pushes every minute and backs up on schedule", () => {
+        const from = join(work, "pitr-from");
+        const jobDir = join(work, "pitr-run", "slipway-backup");
+        const pitrDir = join(work, "pitr-run", "slipway-pitr");
+        const repo = join(work, "pitr-repository");
+        const bin = join(work, "pitr-bin");
+        for (const d of [from, bin, repo]) mkdirSync(d, { recursive: true });
+        chmodSync(work, 0o755);
+        writeFileSync(join(from, "pgpass"), "postgres:5432:*:app:pw\n", { mode: 0o600 });
+        writeFileSync(join(from, "pgbackrest-secrets.conf"), "[global]\nrepo1-cipher-pass=x\n", { mode: 0o600 });
+        writeFileSync(join(bin, "crond"), '#!/bin/sh\necho "crond $*"\n');
+        chmodSync(join(bin, "crond"), 0o755);
+        const crontabs = join(work, "pitr-crontabs");
+        const out = execFileSync("sh", [entrypoint], {
+            env: {
+                PATH: `${bin}:${process.env.PATH}`,
+                BACKUP_USER: jobUser,
+                BACKUP_CRONTABS: crontabs,
+                BACKUP_SCHEDULE: "17 3 * * *",
+                BACKUP_PRIVATE_FROM: from,
+                BACKUP_PRIVATE_DIR: jobDir,
+                PITR_USER: pitrUser,
+                PITR_COMMAND: "/bin/sh /opt/slipway/backup/pitr.sh",
+                PITR_PRIVATE_FILES: "pgbackrest-secrets.conf",
+                PITR_PRIVATE_DIR: pitrDir,
+                PITR_WRITABLE_DIRS: repo,
+            },
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        expect(out).toContain("crond -f");
+        const pitrUid = Number(execFileSync("id", ["-u", pitrUser], { encoding: "utf8" }).trim());
+        const jobUid = Number(execFileSync("id", ["-u", jobUser], { encoding: "utf8" }).trim());
+        // Each user gets only its own credentials.
+        expect(statSync(join(pitrDir, "pgbackrest-secrets.conf")).uid).toBe(pitrUid);
+        expect(statSync(join(pitrDir, "pgbackrest-secrets.conf")).mode & 0o777).toBe(0o600);
+        expect(statSync(pitrDir).uid).toBe(pitrUid);
+        expect(() => statSync(join(jobDir, "pgbackrest-secrets.conf"))).toThrow();
+        expect(statSync(join(jobDir, "pgpass")).uid).toBe(jobUid);
+        expect(() => statSync(join(pitrDir, "pgpass"))).toThrow();
+        expect(statSync(repo).uid).toBe(pitrUid);
+        expect(readFileSync(join(crontabs, pitrUser), "utf8")).toBe(
+            "* * * * * /bin/sh /opt/slipway/backup/pitr.sh push\n17 3 * * * /bin/sh /opt/slipway/backup/pitr.sh backup\n",
+        );
+        expect(readFileSync(join(crontabs, jobUser), "utf8")).toMatch(/^17 3 \* \* \* /);
+    });
+});
