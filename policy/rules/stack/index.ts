@@ -2,6 +2,7 @@ import type { SlipwayRule } from "../kit";
 import { bucketCompleteness } from "./bucket-completeness";
 import { dataTierIsolation } from "./data-tier-isolation";
 import { dataVolumeProtected } from "./data-volume-protected";
+import { databaseWalShipped } from "./database-wal-shipped";
 import { dockerHostMemoryBudget } from "./docker-host-memory-budget";
 import { dropletFirewall } from "./droplet-firewall";
 import { monitoringCoverage } from "./monitoring-coverage";
@@ -21,6 +22,7 @@ export const stackRules: SlipwayRule[] = [
     dropletFirewall,
     statefulProtected,
     dataVolumeProtected,
+    databaseWalShipped,
     monitoringCoverage,
     offHostUptime,
     dockerHostMemoryBudget,
