@@ -18,6 +18,8 @@ import { Tier5Stack } from "./harness/stack";
 const skipCommands = {
     "vps-ssh-wait":
         "runs on the machine running Pulumi and waits for sshd on the droplet's public address; tier 5 has no droplet address to reach (and reaches none), and the played host needs no SSH",
+    "backups-pitr-init":
+        "creates the pgBackRest stanza in the Spaces bucket over HTTPS and starts the first base backup there; no object store is reachable. The local stack's tier 5 runs the same pitr.sh init, push, base backup and restore-to-time.sh against its directory repository, tier 4 measures the recovery point, and tier 3 has pgbackrest itself read this stack's Spaces configuration",
     "web-acme-issue": {
         reason: "asks Let's Encrypt (staging) over the internet for dev.example.com; no ACME server is reachable, so the edge keeps serving its self-signed placeholder certificate",
         // What a successful issuance leaves that later steps read: certbot's renewal config (the

@@ -105,3 +105,67 @@ function onlyDrillTables(f: DatabaseFingerprint): DatabaseFingerprint {
 }
 
 export { sleep };
+
+export interface PitrDrillResult {
+    /** The target time (the database's clock, UTC) between the two writes. */
+    target: string;
+    /** The rows of the drill table after the restore, in id order. */
+    labels: string;
+    /** restore-to-time.sh from the stop of the database to its health check passing again. */
+    restoreSeconds: number;
+    /** Its own report of the downtime. */
+    downtimeReported: number;
+    /** The restored cluster is read-write (promoted) and on a new timeline. */
+    inRecovery: string;
+    timeline: number;
+}
+
+/**
+ * Point-in-time recovery through the payload itself: a base backup (the deploy's `backup first`,
+ * or one taken now), a write, the time, a later write, the WAL shipped by the job's own push,
+ * then the host's rendered restore-to-time.sh run as the deploy user against that time. The
+ * earlier write must be there and the later one gone.
+ */
+export async function pitrDrill(t5: Tier5Stack): Promise<PitrDrillResult> {
+    const backup = t5.engine.container("backups-container");
+    const pitr = (args: string[], timeoutMs = 300_000) =>
+        docker(t5.o.daemon.socket, ["exec", "-u", "postgres", backup.name, "/bin/sh", "/opt/slipway/backup/pitr.sh", ...args], { timeoutMs });
+    // The deploy started `backup first` in the background; wait for it (or take one) — bounded.
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+        const info = await docker(t5.o.daemon.socket, ["exec", "-u", "postgres", backup.name, "pgbackrest", "--stanza=slipway", "info", "--output=json"]);
+        if (info.code === 0 && /"label":/.test(info.stdout)) break;
+        if (Date.now() > deadline) throw new Error(`no base backup after 300 s: ${info.stdout}${info.stderr}`);
+        const b = await pitr(["backup", "first"]);
+        if (b.code !== 0 && !/lock/i.test(b.stderr)) throw new Error(`pitr.sh backup first exited ${b.code}: ${b.stderr.slice(-3000)}`);
+        await sleep(2000);
+    }
+    await psql(t5, "DROP TABLE IF EXISTS t5_pitr; CREATE TABLE t5_pitr (id int PRIMARY KEY, label text NOT NULL); INSERT INTO t5_pitr VALUES (1, 'before');");
+    await sleep(1100);
+    const target = await psql(t5, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
+    await sleep(1100);
+    await psql(t5, "INSERT INTO t5_pitr VALUES (2, 'after'); SELECT pg_switch_wal();");
+    // The job's own push (cron's every minute), until the closed segment is off the host.
+    const spooled = await psql(t5, "SELECT last_archived_wal FROM pg_stat_archiver");
+    const push = await pitr(["push"]);
+    if (push.code !== 0) throw new Error(`pitr.sh push exited ${push.code}: ${push.stderr.slice(-3000)}`);
+    expect(spooled).toMatch(/^[0-9A-F]{24}$/);
+
+    // The rendered host script, as the deploy user would run it.
+    const dataVolume = (t5.byName("db-postgres").inputs.volumes as { hostPath: string; containerPath: string }[]).find((v) => v.containerPath === "/var/lib/postgresql/data");
+    if (!dataVolume) throw new Error("db-postgres has no data volume");
+    const dataDir = dataVolume.hostPath.replace(/\/postgres\/data$/, "");
+    const started = Date.now();
+    const r = await t5.host.run(`sh ${dataDir}/backup/restore-to-time.sh '${target}'`, undefined, { timeoutMs: 900_000 });
+    const restoreSeconds = (Date.now() - started) / 1000;
+    if (r.code !== 0) throw new Error(`restore-to-time.sh exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-5000)}`);
+    const downtime = /was down (\d+) s/.exec(r.stderr);
+    return {
+        target,
+        labels: await psql(t5, "SELECT string_agg(label, ',' ORDER BY id) FROM t5_pitr"),
+        restoreSeconds,
+        downtimeReported: downtime ? Number(downtime[1]) : Number.NaN,
+        inRecovery: await psql(t5, "SELECT pg_is_in_recovery()"),
+        timeline: Number(await psql(t5, "SELECT timeline_id FROM pg_control_checkpoint()")),
+    };
+}
