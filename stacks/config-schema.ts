@@ -134,7 +134,7 @@ export const networkSchema = obj({
         description: "NAT gateways for the private subnets: one per zone (survives a zone loss), one in total (cheaper), or none (tasks then need VPC endpoints).",
         default: "per-az",
     }),
-    flowLogRetentionDays: doc(logRetention(), { description: "Days CloudWatch keeps the VPC flow logs.", default: "365" }),
+    flowLogRetentionDays: doc(logRetention(), { description: "Days CloudWatch keeps the VPC flow logs (10-minute records).", default: "90" }),
     subnets: doc(
         obj({
             public: doc(z.array(cidr(), { error: "a list of CIDR blocks" }), { description: "The load balancer's subnets, one per zone.", default: "planned from network.cidr" }),
@@ -150,16 +150,32 @@ export const networkSchema = obj({
 
 export const webSchema = obj({
     rateLimitPerMinute: doc(intIn(10, 100_000), {
-        description: "Requests one client IP may make per minute before getting 429 (WAF rate rule on aws, nginx limit_req on Docker).",
-        default: "100",
+        description:
+            "Requests one client IP may make per minute (aws: sustained over web.wafRateWindowSeconds, then WAF blocks the IP; Docker: nginx limit_req, 429 past its burst). Leave room for offices and carrier-grade NAT, where many users share one address.",
+        default: "aws: 1000; Docker: 100",
+    }),
+    wafRateWindowSeconds: doc(z.union([z.literal(60), z.literal(120), z.literal(300), z.literal(600)], { error: "one of 60, 120, 300, 600" }), {
+        description: "aws: how far back the WAF rate rule counts an IP's requests; it blocks above rateLimitPerMinute × window / 60 in the window, so a longer window forgives bursts.",
+        default: "300",
+    }),
+    wafCountedRules: doc(z.array(pattern(/^[A-Za-z0-9_-]{1,128}$/, "a WAF rule name such as SizeRestrictions_BODY", 128), { error: "a list of rule names" }), {
+        description: "aws: rules of AWSManagedRulesCommonRuleSet that only count (logged, not blocked). The default keeps SizeRestrictions_BODY from blocking every request body over 8 KB.",
+        default: "[SizeRestrictions_BODY]",
+    }),
+    wafLogRetentionDays: doc(logRetention(), {
+        description: "aws: days the WAF log (blocked and counted requests, authorization and cookie headers redacted, KMS-encrypted) is kept.",
+        default: "90",
     }),
     hostedZoneId: doc(pattern(/^Z[A-Z0-9]{1,31}$/, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ", 32), {
-        description: "aws: a Route 53 zone for domain; the certificate is validated through it and an alias record points domain at the load balancer.",
-        default: "none: add the validation and app records to your own DNS",
+        description:
+            "aws: the Route 53 zone of domain; the certificate is validated through it (pulumi up waits for issuance) and an alias record points domain at the load balancer. Set it or web.certificateArn.",
+        default: "none: then web.certificateArn is required",
+        requiredWhen: "target is aws and web.certificateArn is not set",
     }),
     certificateArn: doc(pattern(/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "an ACM certificate ARN"), {
-        description: "aws: an existing ACM certificate for domain, used instead of requesting one.",
-        default: "a DNS-validated certificate is requested",
+        description: "aws: an issued ACM certificate for domain in the stack's aws:region, used instead of requesting one; point domain at the load balancer yourself unless web.hostedZoneId is set.",
+        default: "a certificate is requested and validated through web.hostedZoneId",
+        requiredWhen: "target is aws and web.hostedZoneId is not set",
     }),
     logRetentionDays: doc(logRetention(), { description: "aws: days CloudWatch keeps the app's logs.", default: "90" }),
     accessLogsRetentionDays: doc(intIn(1, 3650), { description: "aws: days the load balancer's access logs stay in their S3 bucket.", default: "90" }),
@@ -327,6 +343,7 @@ export const costAssumptionsSchema = obj({
     natProcessedGb: amount(10_000_000, "GB per month through the NAT gateways, all together"),
     appLogsGb: amount(1_000_000, "GB of app logs ingested per month"),
     flowLogsGb: amount(1_000_000, "GB of VPC flow logs ingested per month"),
+    wafLogsGb: amount(1_000_000, "GB of WAF log (blocked and counted requests) ingested per month"),
     serviceLogsGb: amount(1_000_000, "GB ingested per month into each AWS service log group: database, cache, Container Insights, scheduled jobs"),
     backupStorageGb: amount(10_000_000, "GB of backups stored"),
     accessLogsStorageGb: amount(10_000_000, "GB of load balancer access logs stored"),

@@ -24,6 +24,24 @@ export interface NormalizedAwsNetworkArgs extends NormalizedNetworkArgs {
     availabilityZones?: string[];
 }
 
+/**
+ * Flow-log records aggregate each flow over 10 minutes (AWS's other setting is 1 minute).
+ * Every TCP connection yields at least one record per direction and per network interface it
+ * crosses (three interfaces behind a NAT gateway), and a long-lived one (the ALB's keep-alive
+ * connections to the tasks, the database and cache pools) one more every interval: at 60 s the
+ * long-lived flows alone outnumber everything else, at 600 s they are a tenth of that, while
+ * short connections are recorded whole either way. An incident is still placed within 10
+ * minutes, and the ALB access logs and the app's own logs give the exact time.
+ *
+ * Why CloudWatch Logs rather than S3 (Parquet, hourly partitions): at the volume this leaves
+ * (~8 GB/month), S3 delivery ($0.25/GB + $0.035/GB for Parquet) would save about $2/month,
+ * while CloudWatch keeps Logs Insights queries, metric filters and the existing KMS key and
+ * retention with no second log bucket, Glue table or Athena workgroup to run. Revisit when
+ * the `IncomingBytes` metric of the group shows tens of GB a month.
+ * (https://aws.amazon.com/cloudwatch/pricing/, "Vended Logs".)
+ */
+export const flowLogAggregationSeconds = 600;
+
 /** The AWS services private subnets reach through interface endpoints when there is no NAT. */
 export const interfaceEndpointServices = ["ecr.api", "ecr.dkr", "logs", "secretsmanager"] as const;
 
@@ -50,7 +68,7 @@ export function normalizeAwsNetworkArgs(args: AwsNetworkArgs = {}): NormalizedAw
  * A VPC over 2–3 availability zones with three subnet tiers: public (load balancers, NAT
  * gateways), private (app tasks; internet egress through NAT, or none) and isolated (data; no
  * internet route at all). S3 is reached through a gateway endpoint, all traffic is recorded in
- * KMS-encrypted flow logs, and the VPC's default security group is emptied so nothing can
+ * KMS-encrypted flow logs (10-minute aggregation), and the VPC's default security group is emptied so nothing can
  * fall back on it.
  *
  * ## Cost
@@ -58,8 +76,10 @@ export function normalizeAwsNetworkArgs(args: AwsNetworkArgs = {}): NormalizedAw
  *   zone, `"single"` one, `"none"` zero. Each NAT also holds an Elastic IP (~$3.60/month).
  * - With `nat: "none"`: 4 interface endpoints in every zone, about $7.30/month each per zone
  *   (~$88/month over 3 zones) plus $0.01 per GB — compare with a single NAT before choosing it.
- * - Flow logs: CloudWatch ingestion ($0.50/GB) and storage for `flowLogRetentionDays`; one
- *   KMS key ($1/month). The VPC, subnets, route tables and the S3 gateway endpoint are free.
+ * - Flow logs: CloudWatch vended-log ingestion ($0.50/GB), about 8 GB/month for the 1,000-user
+ *   load (offline/cost/assumptions.ts `flowLogsGb` says how), and storage for
+ *   `flowLogRetentionDays` (90 by default); one KMS key ($1/month). The VPC, subnets, route
+ *   tables and the S3 gateway endpoint are free.
  */
 export class AwsNetwork extends SlipwayComponent {
     public readonly vpcId: pulumi.Output<string>;
@@ -287,8 +307,7 @@ export class AwsNetwork extends SlipwayComponent {
                 logDestinationType: "cloud-watch-logs",
                 logDestination: logGroup.arn,
                 iamRoleArn: role.arn,
-                // One-minute records: incidents are investigated at minute granularity.
-                maxAggregationInterval: 60,
+                maxAggregationInterval: flowLogAggregationSeconds,
                 tags: { Name: name },
             },
             // Without the permissions in place the flow log starts in an access-error state.

@@ -42,8 +42,10 @@ export interface NetworkArgs {
     nat?: NatMode;
     /**
      * Days to keep the network's flow logs; one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180,
-     * 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
-     * @default 365
+     * 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653. Ninety days cover the
+     * usual look-back of an incident investigation at a quarter of a year's storage; raise it
+     * where an audit asks for a year.
+     * @default 90
      * @example
      * ```ts
      * { flowLogRetentionDays: 90 }
@@ -85,7 +87,7 @@ export const networkDefaults = {
     cidr: "10.0.0.0/16",
     azCount: 3,
     nat: "per-az",
-    flowLogRetentionDays: 365,
+    flowLogRetentionDays: 90,
     protect: true,
 } as const;
 

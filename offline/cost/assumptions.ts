@@ -27,8 +27,21 @@ export const defaultCostAssumptions: Readonly<Required<Omit<CostAssumptions, "av
     natProcessedGb: 50,
     // One JSON line per request at LOG_LEVEL=info, ~170 bytes × 30 M.
     appLogsGb: 5,
-    // Flow-log records for all VPC traffic at 60 s aggregation.
-    flowLogsGb: 10,
+    // Flow-log records for all VPC traffic at 600 s aggregation (components/network/aws.ts),
+    // one record per flow direction, network interface and interval, ~130 bytes billed each:
+    //   client connections at the ALB: 30 M requests ÷ ~3 per keep-alive connection × 2  20 M
+    //   target health checks, each a new connection: 3 ALB nodes × 3 tasks × 4/min
+    //     × 43,800 min × 2 directions × 2 interfaces                                    6.3 M
+    //   long-lived connections (ALB → tasks keep-alive, database and cache pools):
+    //     ~126 × 2 × 2 × 4,380 intervals                                                2.2 M
+    //   egress through NAT (AWS APIs, ECR, outbound calls): ~1 M connections × 6
+    //     (task interface 2, NAT interface 4: both sides of the translation)              6 M
+    //   internet scans of the 6 public addresses                                          1 M
+    // ≈ 36 M records ≈ 4.6 GB; rounded up to 8 for what the count leaves out (retries,
+    // deploy bursts, chatty clients). At 60 s the long-lived flows and the clients' keep-alive
+    // connections are re-recorded every minute: ~75 M records, ~10 GB. Check the log group's
+    // IncomingBytes metric after a week and set the real figure.
+    flowLogsGb: 8,
     // PostgreSQL slow-query/upgrade logs, cache slow/engine logs, Container Insights events.
     serviceLogsGb: 0.5,
     // 90 days of compressed daily dumps of a database of a few GB.

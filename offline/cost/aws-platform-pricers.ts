@@ -124,17 +124,22 @@ export function priceS3RequestMetrics(_r: RecordedResource, p: AwsRegionPrices):
     };
 }
 
-type LogKind = { gb: number; key: string; ingest: AwsRegionPrices["logsIngestGb"] };
+type LogKind = { gb: number; key: string; ingest: AwsRegionPrices["logsIngestGb"]; note?: string };
 
 /** What writes to a log group decides its volume assumption and its ingestion rate. */
 function logGroupKind(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): LogKind | undefined {
     const name = str(r.inputs.name);
     if (name === undefined) return undefined;
     const { graph, assumptions } = ctx;
-    const flowLogTarget = graph
+    const flowLog = graph
         .ofType("aws:ec2/flowLog:FlowLog")
-        .some((f) => (str(f.inputs.logDestination) ?? "").replace(/:\*$/, "").endsWith(`:log-group:${name}`) || f.inputs.logGroupName === name);
-    if (flowLogTarget) return { gb: assumptions.flowLogsGb, key: "flowLogsGb", ingest: p.vendedLogsIngestGb };
+        .find((f) => (str(f.inputs.logDestination) ?? "").replace(/:\*$/, "").endsWith(`:log-group:${name}`) || f.inputs.logGroupName === name);
+    if (flowLog) {
+        // flowLogsGb is sized for 600-second records (assumptions.ts); 60-second records of
+        // the same traffic are about twice the volume, so the basis says which one this is.
+        const seconds = num(flowLog.inputs.maxAggregationInterval) ?? 600;
+        return { gb: assumptions.flowLogsGb, key: "flowLogsGb", ingest: p.vendedLogsIngestGb, note: `${seconds} s records` };
+    }
     const writers = graph.ofType(taskDefinitionType).filter((td) => {
         const containers = JSON.parse(str(td.inputs.containerDefinitions) ?? "[]") as { logConfiguration?: { options?: Record<string, string> } }[];
         return containers.some((c) => c.logConfiguration?.options?.["awslogs-group"] === name);
@@ -158,7 +163,7 @@ export function priceLogGroup(r: RecordedResource, p: AwsRegionPrices, ctx: Pric
     return {
         usd: kind.gb * kind.ingest.usd + stored * p.logsStorageGbMonth.usd,
         basis:
-            `${kind.gb} GB/month ingested (${kind.key}) × ${dollars(kind.ingest)} + ${qty(stored)} GB stored ` +
+            `${kind.gb} GB/month ingested (${kind.key}${kind.note ? `, ${kind.note}` : ""}) × ${dollars(kind.ingest)} + ${qty(stored)} GB stored ` +
             `(${retention ? `${retention} days` : "never expires: 12 months"}, uncompressed upper bound) × ${dollars(p.logsStorageGbMonth)}`,
     };
 }

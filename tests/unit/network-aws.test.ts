@@ -38,7 +38,7 @@ describe("normalizeNetworkArgs", () => {
             cidr: "10.0.0.0/16",
             azCount: 3,
             nat: "per-az",
-            flowLogRetentionDays: 365,
+            flowLogRetentionDays: 90,
             subnets: {},
             protect: true,
         });
@@ -256,6 +256,8 @@ describe("AwsNetwork", () => {
             logDestinationType: "cloud-watch-logs",
             logDestination: logGroupArn,
             iamRoleArn: "arn:aws:iam::123456789012:role/net-flow-log-role",
+            // 10-minute records: a tenth of the 1-minute records of every long-lived flow (issue 12, defect 7).
+            maxAggregationInterval: 600,
         });
         expect(graph.dependsOn(graph.one(T.flowLog), graph.one(T.rolePolicy))).toBe(true);
 
@@ -281,9 +283,9 @@ describe("AwsNetwork", () => {
         expect((await resolve(result.flowLogGroupName)).value).toBe("/slipway/test/net/vpc-flow-logs");
     });
 
-    it("defaults the flow-log retention to 365 days and protects only the stateful parts", async () => {
+    it("defaults the flow-log retention to 90 days and protects only the stateful parts", async () => {
         const { graph } = await build();
-        expect(graph.one(T.logGroup).inputs.retentionInDays).toBe(365);
+        expect(graph.one(T.logGroup).inputs.retentionInDays).toBe(90);
         const protectedNames = graph.resources.filter((r) => r.protect).map((r) => r.name).sort();
         expect(protectedNames).toEqual(["net-flow-log-key", "net-flow-logs"]);
         const off = await build({ protect: false });
