@@ -23,7 +23,7 @@ export interface AwsBackupBucketArgs extends BackupBucketArgs {
      * repository under `restic/` in the bucket, keeps 7 daily / 4 weekly / monthly snapshots
      * and checks a sample weekly, started by EventBridge Scheduler. With a job, objects no
      * longer expire by age (restic's packs are shared across snapshots; restic's own retention
-     * removes them), and the bucket's cold-storage transition still applies.
+     * removes them), and only the repository's pack files over 1 MiB move to cold storage.
      * @default No job: the bucket only stores what `writerRoleArns` write.
      * @example
      * ```ts
@@ -42,24 +42,44 @@ export interface AwsBackupBucketArgs extends BackupBucketArgs {
  */
 export const coldStorageClass = "GLACIER_IR";
 
+/**
+ * What of a restic repository moves to cold storage: only its pack files (`data/`), and only
+ * those over 1 MiB. Glacier Instant Retrieval bills every read ($0.03/GB), every transition
+ * ($0.02 per 1,000 objects) and at least 90 days and 128 KB per object. restic reads its
+ * `index/`, `snapshots/` and `keys/` files on every run and writes and deletes `locks/` within
+ * minutes, so in the cold those small files would cost more than they save; packs are written
+ * at 16 MiB (restic's default `--pack-size`) and read back only by a restore, the weekly 1%
+ * `check` and a prune that repacks a partly used pack, so they are what the cold class suits.
+ * The 90-day minimum never costs more than Standard would: a pack pruned after the move stays
+ * `noncurrentVersionDays` (30 by default) as a noncurrent version, and 90 days of Glacier IR
+ * ($0.012/GB) cost less than 30 of Standard ($0.023/GB). Below 1 MiB, the transition fee alone
+ * ($0.02/GB at 1 MiB) is a month of the saving.
+ */
+export const coldRepositoryObjects = { prefix: "data/", minimumBytes: 1024 * 1024 } as const;
+
 /** Days after which an unfinished multipart upload (an interrupted backup) is cleaned up. */
 export const abortMultipartAfterDays = 7;
 
 /**
  * The lifecycle rules, one purpose each (their ids are stable: S3 reports by rule id). With
- * `resticRepository` no current object expires by age: restic's packs are shared by every
- * snapshot that references their data, so the oldest files are often still needed, and
- * retention is restic's own `forget --prune`; objects still move to cold storage.
+ * `resticRepository` (the key prefix of a restic repository) no current object expires by
+ * age: restic's packs are shared by every snapshot that references their data, so the oldest
+ * files are often still needed, and retention is restic's own `forget --prune`; only its large
+ * pack files move to cold storage (`coldRepositoryObjects` says why).
  */
-export function lifecycleRules(n: NormalizedBackupBucketArgs, opts: { resticRepository?: boolean } = {}): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+export function lifecycleRules(n: NormalizedBackupBucketArgs, opts: { resticRepository?: string } = {}): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
     // An empty filter applies a rule to every object, and says so explicitly.
     const all = {};
     const transitions = n.transitionToColdAfterDays === false ? undefined : [{ days: n.transitionToColdAfterDays, storageClass: coldStorageClass }];
-    const age: aws.types.input.s3.BucketLifecycleConfigurationRule[] = opts.resticRepository
-        ? transitions
-            ? [{ id: "cold-storage", status: "Enabled", filter: all, transitions }]
-            : []
-        : [{ id: "retention", status: "Enabled", filter: all, expiration: { days: n.retentionDays }, transitions }];
+    const packs = {
+        and: { prefix: `${opts.resticRepository}/${coldRepositoryObjects.prefix}`, objectSizeGreaterThan: coldRepositoryObjects.minimumBytes },
+    };
+    const age: aws.types.input.s3.BucketLifecycleConfigurationRule[] =
+        opts.resticRepository !== undefined
+            ? transitions
+                ? [{ id: "cold-storage", status: "Enabled", filter: packs, transitions }]
+                : []
+            : [{ id: "retention", status: "Enabled", filter: all, expiration: { days: n.retentionDays }, transitions }];
     return [
         ...age,
         {
@@ -100,8 +120,10 @@ export function lifecycleRules(n: NormalizedBackupBucketArgs, opts: { resticRepo
  *
  * ## Cost
  * - Storage: S3 Standard (~$0.023/GB-month) until `transitionToColdAfterDays`, then Glacier
- *   Instant Retrieval (~$0.004/GB-month, 90-day minimum, $0.03/GB read on restore). Previous
- *   versions are billed like current ones for `noncurrentVersionDays`.
+ *   Instant Retrieval (~$0.004/GB-month, 90-day minimum, $0.03/GB read on restore); with
+ *   `job`, only restic's pack files over 1 MiB move (its index, snapshot, key and lock files
+ *   are read or replaced every run). Previous versions are billed like current ones for
+ *   `noncurrentVersionDays`.
  * - The KMS key: $1/month; the S3 bucket key keeps KMS request charges negligible.
  * - With `job`: its KMS key ($1/month), two secrets ($0.40/month each), the task's Fargate
  *   time (0.25 vCPU and 0.5 GB for the few minutes a run takes: cents a month), its logs, and
@@ -201,7 +223,7 @@ export class AwsBackupBucket extends SlipwayComponent {
         );
         new aws.s3.BucketLifecycleConfiguration(
             this.childName("lifecycle"),
-            { bucket: bucket.bucket, rules: lifecycleRules(n, { resticRepository: job !== undefined }) },
+            { bucket: bucket.bucket, rules: lifecycleRules(n, { resticRepository: job ? resticPrefix : undefined }) },
             // Noncurrent-version rules only mean something once versioning is on.
             this.childOpts({ dependsOn: [versioning] }),
         );

@@ -60,6 +60,8 @@ interface Segment {
 
 interface LifecycleRule {
     status?: string;
+    filter?: { prefix?: string; and?: unknown; tag?: unknown; objectSizeGreaterThan?: number; objectSizeLessThan?: number };
+    prefix?: string;
     expiration?: { days?: number };
     transitions?: { days?: number; storageClass?: string }[];
     noncurrentVersionExpiration?: { noncurrentDays?: number };
@@ -79,6 +81,7 @@ function lifecycleSegments(rules: LifecycleRule[], versioned: boolean, minimumDa
     if (versioned && noncurrent === undefined) return undefined;
     const lifetime = expiry + (versioned ? (noncurrent ?? 0) : 0);
     const transitions = enabled
+        .filter(wholeBucket)
         .flatMap((rule) => rule.transitions ?? [])
         .filter((t): t is { days: number; storageClass: string } => t.days !== undefined && !!t.storageClass && t.days < lifetime)
         .sort((a, b) => a.days - b.days);
@@ -89,6 +92,35 @@ function lifecycleSegments(rules: LifecycleRule[], versioned: boolean, minimumDa
         const last = i === starts.length - 1;
         return { storageClass: start.storageClass, days, billedDays: last ? Math.max(days, minimumDays[start.storageClass] ?? 0) : days };
     });
+}
+
+/** A rule with no prefix, tag or size filter: it moves every object, so the stored total splits by it. */
+function wholeBucket(rule: LifecycleRule): boolean {
+    const f = rule.filter ?? {};
+    return !rule.prefix && !f.prefix && f.and === undefined && f.tag === undefined && f.objectSizeGreaterThan === undefined && f.objectSizeLessThan === undefined;
+}
+
+/**
+ * Transitions the estimate does not credit: those of rules limited to some objects (which
+ * share of the stored GB they hold is not known), or all of them when objects never expire
+ * by lifecycle (a restic repository: its own retention decides how long packs live). Storage
+ * is then priced as Standard, an upper bound; the cold class's retrieval fees ($0.03/GB for
+ * Glacier IR) on restores and repacks are left out, as they are on restores elsewhere.
+ */
+function uncreditedTransitions(rules: LifecycleRule[], computed: boolean): string {
+    const moves = rules.filter((rule) => rule.status !== "Disabled" && (!computed || !wholeBucket(rule)) && (rule.transitions ?? []).length > 0);
+    if (moves.length === 0) return "";
+    const what = moves.flatMap((rule) =>
+        (rule.transitions ?? []).map((t) => {
+            const f = rule.filter ?? {};
+            const and = (f.and ?? {}) as { prefix?: string; objectSizeGreaterThan?: number };
+            const prefix = rule.prefix ?? f.prefix ?? and.prefix;
+            const over = f.objectSizeGreaterThan ?? and.objectSizeGreaterThan;
+            const scope = [prefix ? `under ${prefix}` : "", over !== undefined ? `over ${over.toLocaleString("en-US")} bytes` : ""].filter(Boolean).join(" ");
+            return `${scope || "all objects"} to ${humanClass[t.storageClass ?? ""] ?? t.storageClass} after ${t.days} d`;
+        }),
+    );
+    return `the move of objects ${what.join("; ")} is not credited`;
 }
 
 const humanClass: Record<string, string> = { STANDARD: "Standard", STANDARD_IA: "Standard-IA", GLACIER_IR: "Glacier IR", GLACIER: "Glacier", DEEP_ARCHIVE: "Deep Archive" };
@@ -128,7 +160,10 @@ export function priceS3Bucket(r: RecordedResource, p: AwsRegionPrices, ctx: Pric
     const puts = ctx.assumptions.s3PutRequestsThousands;
     const gets = ctx.assumptions.s3GetRequestsThousands;
     usd += puts * p.s3PutPer1000.usd + gets * p.s3GetPer1000.usd;
-    const split = !computed ? " (objects never expire: all Standard)" : segments.length > 1 ? ` (${segments.map((s) => `${s.days} d ${humanClass[s.storageClass] ?? s.storageClass}`).join(", ")})` : "";
+    const uncredited = uncreditedTransitions(rules, computed !== undefined);
+    const split = !computed
+        ? ` (objects never expire by lifecycle: all Standard, an upper bound${uncredited ? `; ${uncredited}` : ""})`
+        : (segments.length > 1 ? ` (${segments.map((s) => `${s.days} d ${humanClass[s.storageClass] ?? s.storageClass}`).join(", ")})` : "") + (uncredited ? ` (${uncredited})` : "");
     return {
         usd,
         basis: `${role.gb} GB stored (${role.key})${split}: ${parts.join(" + ")} + ${puts} thousand PUT × ${dollars(p.s3PutPer1000)} + ${gets} thousand GET × ${dollars(p.s3GetPer1000)}`,

@@ -100,9 +100,9 @@ describe("the job's IAM documents", () => {
 
 describe("the bucket's lifecycle with a restic repository", () => {
     it("never expires current objects, with or without the cold-storage move", () => {
-        const withMove = lifecycleRules(normalizeBackupBucketArgs({}), { resticRepository: true });
+        const withMove = lifecycleRules(normalizeBackupBucketArgs({}), { resticRepository: "restic" });
         expect(withMove.map((r) => r.id)).toEqual(["cold-storage", "noncurrent-versions", "expired-delete-markers", "abort-incomplete-multipart"]);
-        const noMove = lifecycleRules(normalizeBackupBucketArgs({ retentionDays: 14, transitionToColdAfterDays: false }), { resticRepository: true });
+        const noMove = lifecycleRules(normalizeBackupBucketArgs({ retentionDays: 14, transitionToColdAfterDays: false }), { resticRepository: "restic" });
         expect(noMove.map((r) => r.id)).toEqual(["noncurrent-versions", "expired-delete-markers", "abort-incomplete-multipart"]);
         for (const r of [...withMove, ...noMove]) expect((r.expiration as { days?: number } | undefined)?.days).toBeUndefined();
     });
