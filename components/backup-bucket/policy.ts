@@ -22,18 +22,27 @@ export const repositoryObjectActions = ["s3:PutObject", "s3:GetObject", "s3:Dele
 /** What writers may do with objects: upload and read backups (listing is granted on the bucket). */
 export const writerObjectActions = ["s3:PutObject", "s3:GetObject"] as const;
 
+/** Matches a request that carries the header `key` with another value than `value`, and no other. */
+function whenHeaderIsNot(key: string, value: string): Statement["Condition"] {
+    return { StringNotEquals: { [key]: value }, Null: { [key]: "false" } };
+}
+
 /**
  * Denies plain-HTTP access and uploads that ask for other encryption than our KMS key, grants
  * the writer roles (if any) upload, read and list, and the backup job's roles read, write,
  * delete and list in its repository's prefix.
  *
  * Uploads without encryption headers are allowed: the bucket's default encryption applies our
- * key to them, so requiring the headers would only break clients that rely on that default.
- * Uploads that do send headers must name SSE-KMS and this key (`...IfExists`); a client that
+ * key to them, so requiring the headers would only break clients that rely on that default
+ * (restic sends none). Uploads that do send headers must name SSE-KMS and this key; a client that
  * names the key must name it by ARN, which is what the condition compares, and a client that
- * asks for SSE-KMS must name the key. Writers get no
- * delete: a compromised writer cannot erase the history, and versioning keeps overwritten
- * backups.
+ * asks for SSE-KMS must name the key. Writers get no delete: a compromised writer cannot erase
+ * the history, and versioning keeps overwritten backups.
+ *
+ * Each deny compares a header only when the request carries it (`StringNotEquals` together with
+ * `Null: false`). `StringNotEqualsIfExists` would be wrong in a Deny: it is true when the key is
+ * absent (IAM User Guide, "...IfExists condition operators"), so it denies every header-less
+ * upload and no backup is ever written; the policy rule `s3-sse-deny-if-exists` refuses it.
  */
 export function backupBucketPolicy(p: BucketPolicyInput): string {
     const objects = `${p.bucketArn}/*`;
@@ -45,7 +54,7 @@ export function backupBucketPolicy(p: BucketPolicyInput): string {
             Principal: "*",
             Action: "s3:PutObject",
             Resource: objects,
-            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+            Condition: whenHeaderIsNot("s3:x-amz-server-side-encryption", "aws:kms"),
         },
         {
             // Asking for SSE-KMS without naming a key selects the AWS-managed aws/s3 key, whose
@@ -66,7 +75,7 @@ export function backupBucketPolicy(p: BucketPolicyInput): string {
             Principal: "*",
             Action: "s3:PutObject",
             Resource: objects,
-            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": p.kmsKeyArn } },
+            Condition: whenHeaderIsNot("s3:x-amz-server-side-encryption-aws-kms-key-id", p.kmsKeyArn),
         },
     ];
     if (p.writerRoleArns.length > 0) {

@@ -114,10 +114,12 @@ describe("AwsBackupBucket with defaults", () => {
         expect(denies.every((x) => x.Resource === `${bucketArn}/*`)).toBe(true);
         expect(denies.map((x) => x.Condition)).toEqual(
             expect.arrayContaining([
-                { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-                { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
+                // Only when the header is sent: a header-less upload gets the bucket default (our key).
+                { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" }, Null: { "s3:x-amz-server-side-encryption": "false" } },
+                { StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn }, Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" } },
             ]),
         );
+        expect(JSON.stringify(denies)).not.toMatch(/IfExists/);
         // No writers given: nothing is allowed by the bucket policy itself.
         expect(s.filter((x) => x.Effect === "Allow")).toEqual([]);
     });

@@ -1,3 +1,4 @@
+import { runSimulation } from "@cloud-copilot/iam-simulate";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeBackupBucketArgs } from "../../components/backup-bucket/index";
@@ -72,6 +73,51 @@ describe("backupBucketPolicy", () => {
                 Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "true" },
             },
         });
+    });
+
+    it("denies an SSE header naming other encryption or another key, and only when the header is sent", () => {
+        const s = JSON.parse(backupBucketPolicy({ bucketArn: "arn:aws:s3:::b", kmsKeyArn: keyArn, writerRoleArns: [] })).Statement;
+        const byId = (sid: string) => s.find((x: { Sid: string }) => x.Sid === sid).Condition;
+        expect(byId("DenyOtherEncryption")).toEqual({
+            StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+            Null: { "s3:x-amz-server-side-encryption": "false" },
+        });
+        expect(byId("DenyOtherKmsKey")).toEqual({
+            StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
+            Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
+        });
+    });
+
+    it("lets a writer upload without SSE headers and refuses other encryption, evaluated by iam-simulate", async () => {
+        const writer = "arn:aws:iam::111122223333:role/w";
+        const policy = JSON.parse(backupBucketPolicy({ bucketArn: "arn:aws:s3:::b", kmsKeyArn: keyArn, writerRoleArns: [writer] }));
+        const put = async (headers: Record<string, string>) => {
+            const r = await runSimulation(
+                {
+                    request: {
+                        principal: "arn:aws:sts::111122223333:assumed-role/w/s",
+                        action: "s3:PutObject",
+                        resource: { resource: "arn:aws:s3:::b/x", accountId: "111122223333" },
+                        contextVariables: { "aws:SecureTransport": "true", ...headers },
+                    },
+                    identityPolicies: [],
+                    serviceControlPolicies: [],
+                    resourceControlPolicies: [],
+                    resourcePolicy: policy,
+                },
+                {},
+            );
+            if (r.resultType === "error") throw new Error(JSON.stringify(r.errors));
+            return r.overallResult;
+        };
+        const kms = "s3:x-amz-server-side-encryption";
+        const key = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+        expect(await put({})).toBe("Allowed");
+        expect(await put({ [kms]: "aws:kms", [key]: keyArn })).toBe("Allowed");
+        expect(await put({ [kms]: "AES256" })).toBe("ExplicitlyDenied");
+        expect(await put({ [kms]: "aws:kms" })).toBe("ExplicitlyDenied");
+        expect(await put({ [kms]: "aws:kms", [key]: "arn:aws:kms:us-east-1:111122223333:key/other" })).toBe("ExplicitlyDenied");
+        expect(await put({ [key]: "arn:aws:kms:us-east-1:111122223333:key/other" })).toBe("ExplicitlyDenied");
     });
 
     it("never grants deletes to writers", () => {
