@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsBackupBucket } from "../components/backup-bucket/aws";
-import { AwsCache } from "../components/cache/aws";
+import { AwsCache, normalizeAwsCacheArgs } from "../components/cache/aws";
 import { AwsDatabase } from "../components/database/aws";
+import { normalizeDatabaseArgs } from "../components/database/index";
 import { instanceClassMemoryGiB } from "../components/database/instance-classes";
 import { postgresDefaultMaxConnections } from "../components/monitoring/alarms";
 import { AwsMonitoring } from "../components/monitoring/aws";
-import { AwsNetwork } from "../components/network/aws";
+import { AwsNetwork, normalizeAwsNetworkArgs } from "../components/network/aws";
 import { AwsWebTier } from "../components/web-tier/aws";
 import type { SlipwayConfig } from "./config";
 import { appArgs, monitoringThresholds } from "./shared-args";
@@ -115,6 +116,9 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
     );
 
     const memory = instanceClassMemoryGiB(instanceClass);
+    // The sizes the components settled on (defaults applied), for the alarms.
+    const dbSizes = normalizeDatabaseArgs("db", config.database);
+    const netCfg = normalizeAwsNetworkArgs(config.network);
     const monitoring = new AwsMonitoring(
         "monitoring",
         {
@@ -128,9 +132,15 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
                 serviceName: web.serviceName,
                 dbInstanceId: database.instanceId,
                 dbMaxConnections: memory === undefined ? undefined : postgresDefaultMaxConnections(memory),
-                dbStorageGb: config.database?.storageGb ?? 50,
+                dbStorageGb: dbSizes.storageGb,
+                dbMaxStorageGb: dbSizes.maxStorageGb,
+                dbInstanceClass: instanceClass,
                 cacheClusterIds: cache.memberClusterIds,
                 cacheNodeCount: 1 + cacheReplicas,
+                cacheNodeType: normalizeAwsCacheArgs("cache", { ...config.cache, network: isolated }).nodeType,
+                natGatewayIds: network.natGatewayIds,
+                // As the network creates them: one per zone, one, or none.
+                natGatewayCount: { "per-az": netCfg.azCount, single: 1, none: 0 }[netCfg.nat],
                 backupBucketName: backups.bucketName,
                 backupWritePrefix: backups.completedBackupPrefix,
             },

@@ -1,3 +1,4 @@
+import { baselinePercent, cpuCredits } from "./burstable";
 import type { MonitoringThresholds } from "./index";
 
 /**
@@ -57,8 +58,16 @@ export interface AlarmTargets<T> {
     dbMaxConnections?: number;
     /** Storage allocated to the database, in GiB. */
     dbStorageGb: number;
+    /** The storage autoscaling ceiling, in GiB; unset or equal to `dbStorageGb` when autoscaling is off. */
+    dbMaxStorageGb?: number;
+    /** The RDS instance class: a burstable one (`db.t*`) gets a surplus-credit alarm. */
+    dbInstanceClass?: string;
     /** One id per member cache cluster (one node each): one alarm set per node. */
     cacheClusterIds: T[];
+    /** The cache node type: a burstable one (`cache.t*`) gets a credit-balance alarm per node. */
+    cacheNodeType?: string;
+    /** One id per NAT gateway: one port-allocation alarm each. */
+    natGatewayIds?: T[];
     /** The backup bucket and the id of its request-metrics configuration. */
     backup?: { bucketName: T; filterId: T };
 }
@@ -84,6 +93,110 @@ export function metricsOf<T>(spec: AlarmSpec<T>): MetricRef<T>[] {
 
 const one = <T>(metric: MetricRef<T>): AlarmMetric<T> => ({ kind: "metric", metric });
 
+/** RDS storage autoscaling grows the allocation when free space is at most this share of it. */
+const AUTOSCALING_TRIGGER_PERCENT = 10;
+
+/**
+ * The free-storage alarm. Without autoscaling: below `dbFreeStoragePercent` of the allocation.
+ *
+ * With autoscaling the allocation moves and CloudWatch publishes free space only (no allocated
+ * or used size), so a threshold relative to the ceiling cannot work: RDS grows the volume when
+ * free space is at most 10% of the allocation for 5 minutes (at most every 6 hours, up to
+ * `maxStorageGb`; https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PIOPS.Autoscaling.html),
+ * so free space normally sits between 10% and 20% of an allocation that only ever grows from
+ * `storageGb`. A threshold of 10% of the 500 GB ceiling would fire at every allocation below
+ * 250 GB. What the metric can tell is that autoscaling stopped keeping up: free space under the
+ * 10% it keeps at the smallest allocation, for longer than a scaling takes. That happens at the
+ * ceiling (then `maxStorageGb − threshold` is used), in the 6-hour cooldown under fast growth,
+ * or when a modification fails. An earlier warning of the ceiling is RDS's own event
+ * (RDS-EVENT-0225, storage approaching the maximum threshold), not a metric.
+ */
+function storageAlarm<T>(targets: AlarmTargets<T>, thresholds: Required<MonitoringThresholds>, db: Record<string, T>): AlarmSpec<T> {
+    const base = { metric: one<T>({ namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: db, stat: "Minimum" }), period: 300 };
+    const common = { suffix: "rds-free-storage-low", comparison: "LessThanThreshold" as const, treatMissingData: "missing" as const, notifyOnInsufficientData: false };
+    // FreeStorageSpace is in bytes. A gap is not evidence of a full disk: keep the last state.
+    const bytes = (percent: number) => Math.round((targets.dbStorageGb * GiB * percent) / 100);
+    const ceiling = targets.dbMaxStorageGb;
+    if (ceiling === undefined || ceiling <= targets.dbStorageGb) {
+        return {
+            ...common,
+            ...base,
+            description: `Database free storage below ${thresholds.dbFreeStoragePercent}% of the ${targets.dbStorageGb} GiB allocated (no storage autoscaling).`,
+            evaluationPeriods: 2,
+            datapointsToAlarm: 2,
+            threshold: bytes(thresholds.dbFreeStoragePercent),
+        };
+    }
+    // A higher percentage would sit inside the band autoscaling keeps free at the first allocation.
+    const percent = Math.min(thresholds.dbFreeStoragePercent, AUTOSCALING_TRIGGER_PERCENT);
+    const gib = Math.round(((targets.dbStorageGb * percent) / 100) * 10) / 10;
+    return {
+        ...common,
+        ...base,
+        description:
+            `Database free storage below ${gib} GiB for 30 minutes: storage autoscaling (${targets.dbStorageGb} GiB up to ${ceiling} GiB, ` +
+            `keeping at least ${AUTOSCALING_TRIGGER_PERCENT}% free) is not keeping up or has reached its ${ceiling} GiB ceiling. Raise maxStorageGb or free space.`,
+        // Six 5-minute datapoints: autoscaling acts after 5 minutes below its trigger, so a
+        // normal scaling at the first allocation clears before this fires.
+        evaluationPeriods: 6,
+        datapointsToAlarm: 6,
+        threshold: bytes(percent),
+    };
+}
+
+/**
+ * The CPU-credit alarms of a burstable database or cache node, none for other classes.
+ * RDS runs T classes unlimited: the signal is money, `CPUSurplusCreditsCharged` (surplus credits
+ * not paid back within 24 hours, billed per vCPU-hour). ElastiCache T nodes are throttled to
+ * their baseline when the balance is spent: the signal is `CPUCreditBalance` running low.
+ */
+function creditAlarms<T>(targets: AlarmTargets<T>, db: Record<string, T>): AlarmSpec<T>[] {
+    const specs: AlarmSpec<T>[] = [];
+    const dbCredits = targets.dbInstanceClass === undefined ? undefined : cpuCredits(targets.dbInstanceClass);
+    if (dbCredits) {
+        specs.push({
+            suffix: "rds-cpu-surplus-credits",
+            description:
+                `The ${targets.dbInstanceClass} database is being billed for surplus CPU credits: over the last 24 hours it used more than its ` +
+                `${baselinePercent(dbCredits)}% CPU baseline. Move to a larger or non-burstable class if this repeats.`,
+            metric: one({ namespace: "AWS/RDS", metricName: "CPUSurplusCreditsCharged", dimensions: db, stat: "Sum" }),
+            period: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: 0,
+            comparison: "GreaterThanThreshold",
+            // Reported as 0 while nothing is charged; a gap charges nothing.
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        });
+    }
+    const nodeCredits = targets.cacheNodeType === undefined ? undefined : cpuCredits(targets.cacheNodeType);
+    if (nodeCredits) {
+        // Two hours of earnings: at full use of every vCPU that is at least half an hour before
+        // the node is throttled, and well below the 24 hours of earnings a quiet node holds. A
+        // node created with an empty balance reads low until it has earned that much, then clears.
+        const low = 2 * nodeCredits.creditsPerHour;
+        targets.cacheClusterIds.forEach((id, i) => {
+            specs.push({
+                suffix: `cache-${i + 1}-cpu-credits-low`,
+                description:
+                    `Cache node ${i + 1} (${targets.cacheNodeType}) has had fewer than ${low} CPU credits for 15 minutes: once they are spent it is ` +
+                    `throttled to its ${baselinePercent(nodeCredits)}% baseline. Move to a larger or non-burstable node type.`,
+                metric: one({ namespace: "AWS/ElastiCache", metricName: "CPUCreditBalance", dimensions: { CacheClusterId: id }, stat: "Minimum" }),
+                period: 300,
+                evaluationPeriods: 3,
+                datapointsToAlarm: 3,
+                threshold: low,
+                comparison: "LessThanThreshold",
+                // Keep the last state over a gap; the engine-CPU alarm reports a silent node.
+                treatMissingData: "missing",
+                notifyOnInsufficientData: false,
+            });
+        });
+    }
+    return specs;
+}
+
 /** The alarm set for these targets and thresholds, in a stable order. */
 export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<MonitoringThresholds>): AlarmSpec<T>[] {
     const lb = { LoadBalancer: targets.loadBalancer };
@@ -102,9 +215,16 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
             description: `More than ${thresholds.error5xxPercent}% of requests failed with a 5xx (app or load balancer) in 3 of the last 5 minutes.`,
             metric: {
                 kind: "math",
-                // FILL turns "no 5xx this minute" (no datapoint) into 0; IF avoids dividing by zero
-                // when there were no requests at all.
-                expression: "IF(FILL(m3, 0) > 0, 100 * (FILL(m1, 0) + FILL(m2, 0)) / FILL(m3, 0), 0)",
+                // RequestCount only counts requests for which the load balancer chose a target
+                // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html):
+                // a 503 for an empty target group is in HTTPCode_ELB_5XX_Count and not in it, so
+                // dividing by RequestCount alone reads a minute of nothing but ELB 5xx as 0%.
+                // The denominator adds the ELB 5xx back. CloudWatch does not split them by "a
+                // target was chosen" (502/504 come after one was, and may be counted twice), so
+                // the rate errs low by at most the ELB 5xx share, never high, and a minute of
+                // only ELB 5xx reads 100%. FILL turns "none this minute" (no datapoint) into 0;
+                // IF avoids dividing by zero when there was no traffic at all.
+                expression: "IF(FILL(m3, 0) + FILL(m2, 0) > 0, 100 * (FILL(m1, 0) + FILL(m2, 0)) / (FILL(m3, 0) + FILL(m2, 0)), 0)",
                 label: "5xx rate (%)",
                 metrics: {
                     m1: alb("HTTPCode_Target_5XX_Count", "Sum"),
@@ -191,6 +311,31 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
             notifyOnInsufficientData: false,
         },
         {
+            suffix: "ecs-tasks-below-desired",
+            description: "Fewer app tasks running than the service wants for 10 minutes: tasks fail to start (image, secrets, capacity) or keep exiting.",
+            metric: {
+                kind: "math",
+                // Container Insights (on for the cluster, its metrics already paid for) reports
+                // both counts per service every minute. A minute without a running count is
+                // zero tasks; a minute without a desired count is no evidence either way.
+                expression: "m2 - FILL(m1, 0)",
+                label: "desired minus running tasks",
+                metrics: {
+                    m1: { namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: svc, stat: "Minimum" },
+                    m2: { namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: svc, stat: "Maximum" },
+                },
+            },
+            period: 60,
+            // A rolling deploy (minimum healthy 100%) and a scale-out start tasks within a few
+            // minutes; ten in a row below desired is a service that cannot keep its tasks.
+            evaluationPeriods: 10,
+            datapointsToAlarm: 10,
+            threshold: 0,
+            comparison: "GreaterThanThreshold",
+            treatMissingData: "missing",
+            notifyOnInsufficientData: false,
+        },
+        {
             suffix: "rds-cpu-high",
             description: `Database CPU above ${thresholds.cpuPercent}% for 15 minutes.`,
             metric: one({ namespace: "AWS/RDS", metricName: "CPUUtilization", dimensions: db, stat: "Average" }),
@@ -204,20 +349,7 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
             treatMissingData: "missing",
             notifyOnInsufficientData: true,
         },
-        {
-            suffix: "rds-free-storage-low",
-            description: `Database free storage below ${thresholds.dbFreeStoragePercent}% of the ${targets.dbStorageGb} GiB allocated.`,
-            metric: one({ namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: db, stat: "Minimum" }),
-            period: 300,
-            evaluationPeriods: 2,
-            datapointsToAlarm: 2,
-            // FreeStorageSpace is in bytes.
-            threshold: Math.round((targets.dbStorageGb * GiB * thresholds.dbFreeStoragePercent) / 100),
-            comparison: "LessThanThreshold",
-            // A gap is not evidence of a full disk; keep the last state.
-            treatMissingData: "missing",
-            notifyOnInsufficientData: false,
-        },
+        storageAlarm(targets, thresholds, db),
     ];
     if (targets.dbMaxConnections !== undefined) {
         const limit = Math.floor((targets.dbMaxConnections * thresholds.dbConnectionsPercentOfMax) / 100);
@@ -296,6 +428,22 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
                 notifyOnInsufficientData: true,
             },
         );
+    });
+    specs.push(...creditAlarms(targets, db));
+    (targets.natGatewayIds ?? []).forEach((id, i) => {
+        specs.push({
+            suffix: `nat-${i + 1}-port-allocation-errors`,
+            description: `NAT gateway ${i + 1} could not allocate a source port: outbound connections from the private subnets are failing (too many to one destination).`,
+            metric: one({ namespace: "AWS/NATGateway", metricName: "ErrorPortAllocation", dimensions: { NatGatewayId: id }, stat: "Sum" }),
+            period: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            threshold: 0,
+            comparison: "GreaterThanThreshold",
+            // Every failed allocation is a failed connection; a gap is no traffic, not an error.
+            treatMissingData: "notBreaching",
+            notifyOnInsufficientData: false,
+        });
     });
     if (targets.backup) {
         specs.push({

@@ -70,6 +70,55 @@ export interface MonitoringTargets {
      */
     dbStorageGb: number;
     /**
+     * The database's storage autoscaling ceiling, in GB. With it the storage alarm watches
+     * autoscaling (free space below what it keeps free) instead of a share of `dbStorageGb`.
+     * @default no autoscaling
+     * @example
+     * ```ts
+     * { dbStorageGb: 100, dbMaxStorageGb: 500 }
+     * ```
+     */
+    dbMaxStorageGb?: number;
+    /**
+     * The database's instance class. A burstable class (`db.t3.*`, `db.t4g.*`, which RDS runs
+     * in unlimited mode) gets an alarm on surplus CPU credits being billed.
+     * @default no credit alarm
+     * @example
+     * ```ts
+     * { dbInstanceClass: "db.t4g.large" }
+     * ```
+     */
+    dbInstanceClass?: string;
+    /**
+     * The cache's node type. A burstable type (`cache.t3.*`, `cache.t4g.*`, throttled when its
+     * credits run out) gets a credit-balance alarm per node.
+     * @default no credit alarm
+     * @example
+     * ```ts
+     * { cacheNodeType: "cache.t4g.medium" }
+     * ```
+     */
+    cacheNodeType?: string;
+    /**
+     * Ids of the NAT gateways, one port-allocation-error alarm each. Must hold exactly
+     * `natGatewayCount` ids.
+     * @default no NAT alarms
+     * @example
+     * ```ts
+     * { natGatewayIds: network.natGatewayIds, natGatewayCount: 3 }
+     * ```
+     */
+    natGatewayIds?: pulumi.Input<string[]>;
+    /**
+     * How many NAT gateways there are (resources cannot be counted from an Output).
+     * @default 0
+     * @example
+     * ```ts
+     * { natGatewayCount: 3 }
+     * ```
+     */
+    natGatewayCount?: number;
+    /**
      * Ids of the cache's member clusters (one node each), e.g. a replication group's
      * `memberClusters`, in any order (node n is the n-th id once sorted). Must hold exactly
      * `cacheNodeCount` ids.
@@ -133,6 +182,16 @@ export function validateMonitoringTargets(t: MonitoringTargets): void {
     if (!Number.isFinite(t.dbStorageGb) || t.dbStorageGb <= 0) {
         throw new Error(`Monitoring targets.dbStorageGb must be the database's allocated storage in GB (above 0); got ${t.dbStorageGb}.`);
     }
+    const nats = t.natGatewayCount ?? 0;
+    if (!Number.isInteger(nats) || nats < 0) {
+        throw new Error(`Monitoring targets.natGatewayCount must be a whole number of at least 0; got ${t.natGatewayCount}.`);
+    }
+    if (nats > 0 && t.natGatewayIds === undefined) {
+        throw new Error(`Monitoring targets.natGatewayCount is ${nats} but natGatewayIds is not set; pass the network's natGatewayIds.`);
+    }
+    if (t.dbMaxStorageGb !== undefined && (!Number.isFinite(t.dbMaxStorageGb) || t.dbMaxStorageGb < t.dbStorageGb)) {
+        throw new Error(`Monitoring targets.dbMaxStorageGb must be at least dbStorageGb (${t.dbStorageGb}); got ${t.dbMaxStorageGb}.`);
+    }
     if (t.dbMaxConnections !== undefined && (!Number.isInteger(t.dbMaxConnections) || t.dbMaxConnections < 1)) {
         throw new Error(`Monitoring targets.dbMaxConnections must be a whole number of at least 1; got ${t.dbMaxConnections}.`);
     }
@@ -185,8 +244,10 @@ function metricAlarmArgs(spec: AlarmSpec<pulumi.Input<string>>, alarmName: strin
  * backup bucket, and one dashboard with the same signals.
  *
  * ## Cost
- * - CloudWatch alarms: $0.10 per metric per month; the 5xx-rate alarm reads 3 metrics. About
- *   $2/month for a two-node cache.
+ * - CloudWatch alarms: $0.10 per metric per month; the 5xx-rate alarm reads 3 metrics and the
+ *   running-vs-desired tasks alarm 2 (Container Insights metrics, already billed with the
+ *   cluster). About $3/month for a two-node cache and three NAT gateways, plus one metric per
+ *   credit alarm of a burstable database or cache node.
  * - The dashboard: $3/month (the first three per account are free).
  * - The topic's KMS key: $1/month plus requests. Email delivery: the first 1,000 are free.
  * - With `backupBucketName`: S3 request metrics on the bucket are billed as custom metrics,
@@ -269,6 +330,14 @@ export class AwsMonitoring extends SlipwayComponent {
             // node n on the same cluster (…-00n) across refreshes, so alarms do not shuffle.
             return [...ids].sort();
         });
+        const natCount = t.natGatewayCount ?? 0;
+        const natIds = pulumi.output(t.natGatewayIds ?? []).apply((ids) => {
+            if (ids.length !== natCount) {
+                throw new Error(`Monitoring targets.natGatewayCount is ${natCount} but natGatewayIds has ${ids.length} ids; make them agree.`);
+            }
+            // In zone order (the network's order), so alarm n stays on the NAT of zone n.
+            return ids;
+        });
         const targets: AlarmTargets<pulumi.Input<string>> = {
             loadBalancer: t.loadBalancerArnSuffix,
             targetGroup: t.targetGroupArnSuffix,
@@ -277,7 +346,11 @@ export class AwsMonitoring extends SlipwayComponent {
             dbInstanceId: t.dbInstanceId,
             dbMaxConnections: t.dbMaxConnections,
             dbStorageGb: t.dbStorageGb,
+            dbMaxStorageGb: t.dbMaxStorageGb,
+            dbInstanceClass: t.dbInstanceClass,
             cacheClusterIds: Array.from({ length: t.cacheNodeCount }, (_, i) => cacheIds.apply((ids) => ids[i])),
+            cacheNodeType: t.cacheNodeType,
+            natGatewayIds: Array.from({ length: natCount }, (_, i) => natIds.apply((ids) => ids[i])),
             backup,
         };
         const alarms = alarmSpecs(targets, a.thresholds).map(
@@ -294,10 +367,11 @@ export class AwsMonitoring extends SlipwayComponent {
                 region,
                 pulumi.all([t.loadBalancerArnSuffix, t.targetGroupArnSuffix, t.clusterName, t.serviceName, t.dbInstanceId]),
                 cacheIds,
+                natIds,
                 pulumi.all(backup ? [backup.bucketName, backup.filterId] : []),
                 pulumi.all(alarms.map((x) => x.arn)),
             ])
-            .apply(([r, [lb, tg, cluster, service, db], ids, [bucketName, filterId], alarmArns]) =>
+            .apply(([r, [lb, tg, cluster, service, db], ids, nats, [bucketName, filterId], alarmArns]) =>
                 dashboardBody({
                     region: r,
                     thresholds: a.thresholds,
@@ -310,7 +384,11 @@ export class AwsMonitoring extends SlipwayComponent {
                         dbInstanceId: db,
                         dbMaxConnections: t.dbMaxConnections,
                         dbStorageGb: t.dbStorageGb,
+                        dbMaxStorageGb: t.dbMaxStorageGb,
+                        dbInstanceClass: t.dbInstanceClass,
                         cacheClusterIds: ids,
+                        cacheNodeType: t.cacheNodeType,
+                        natGatewayIds: nats,
                         backup: bucketName !== undefined && filterId !== undefined ? { bucketName, filterId } : undefined,
                     },
                 }),

@@ -1,4 +1,5 @@
 import type { AlarmTargets } from "./alarms";
+import { isBurstableClass } from "./burstable";
 import type { MonitoringThresholds } from "./index";
 
 /**
@@ -95,6 +96,43 @@ function widgets(input: DashboardInput): Omit<Widget, "x" | "y" | "width" | "hei
             { period: 300 },
         ),
     ];
+    out.push(
+        graph("App tasks running and desired", [
+            line("ECS/ContainerInsights", "RunningTaskCount", svc, { stat: "Minimum", label: "running" }),
+            line("ECS/ContainerInsights", "DesiredTaskCount", svc, { stat: "Maximum", label: "desired" }),
+        ]),
+    );
+    if (t.dbInstanceClass !== undefined && isBurstableClass(t.dbInstanceClass)) {
+        out.push(
+            graph(
+                "Database CPU credits",
+                [
+                    line("AWS/RDS", "CPUCreditBalance", db, { stat: "Minimum", label: "balance" }),
+                    line("AWS/RDS", "CPUSurplusCreditsCharged", db, { stat: "Sum", label: "surplus charged", yAxis: "right" }),
+                ],
+                { period: 300 },
+            ),
+        );
+    }
+    if (t.cacheNodeType !== undefined && isBurstableClass(t.cacheNodeType)) {
+        out.push(
+            graph(
+                "Cache CPU credit balance",
+                t.cacheClusterIds.map((id) => line("AWS/ElastiCache", "CPUCreditBalance", { CacheClusterId: id }, { stat: "Minimum", label: id })),
+                { period: 300 },
+            ),
+        );
+    }
+    const nats = t.natGatewayIds ?? [];
+    if (nats.length > 0) {
+        out.push(
+            graph(
+                "NAT gateway port allocation errors",
+                nats.map((id) => line("AWS/NATGateway", "ErrorPortAllocation", { NatGatewayId: id }, { stat: "Sum", label: id })),
+                { period: 300 },
+            ),
+        );
+    }
     if (t.backup) {
         out.push(
             graph(

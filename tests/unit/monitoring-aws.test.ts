@@ -4,6 +4,7 @@ import { AwsMonitoring, type AwsMonitoringArgs, backupMetricsFilterId, type Moni
 import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { expectParentedAndPrefixed } from "../helpers/children";
+import { evalMetricMath } from "../helpers/metric-math";
 import { recordResources, resolve } from "../helpers/record";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -22,6 +23,8 @@ const targets = (over: Partial<MonitoringTargets> = {}): MonitoringTargets => ({
     // Unordered on purpose: a replication group reports its members as a set.
     cacheClusterIds: pulumi.output(["web-cache-002", "web-cache-001"]),
     cacheNodeCount: 2,
+    natGatewayIds: pulumi.output(["nat-0aaa", "nat-0bbb"]),
+    natGatewayCount: 2,
     backupBucketName: pulumi.output("web-backups-123456789012-abcdef"),
     ...over,
 });
@@ -120,11 +123,14 @@ describe("AwsMonitoring with every target", () => {
                 "alb-no-healthy-hosts",
                 "ecs-cpu-high",
                 "ecs-memory-high",
+                "ecs-tasks-below-desired",
                 "rds-cpu-high",
                 "rds-free-storage-low",
                 "rds-connections-high",
                 "rds-freeable-memory-low",
                 ...[1, 2].flatMap((n) => [`cache-${n}-memory-high`, `cache-${n}-evictions`, `cache-${n}-engine-cpu-high`]),
+                "nat-1-port-allocation-errors",
+                "nat-2-port-allocation-errors",
                 "backup-missing",
             ].sort(),
         );
@@ -154,9 +160,22 @@ describe("AwsMonitoring with every target", () => {
         expect(byId.m1.metric).toMatchObject({ namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum" });
         expect(byId.m2.metric).toMatchObject({ metricName: "HTTPCode_ELB_5XX_Count", stat: "Sum" });
         expect(byId.m3.metric).toMatchObject({ metricName: "RequestCount", stat: "Sum", dimensions: { LoadBalancer: "app/web-lb/abc123" } });
-        expect(byId.e1.expression).toMatch(/^IF\(FILL\(m3, 0\) > 0, 100 \* \(FILL\(m1, 0\) \+ FILL\(m2, 0\)\) \/ FILL\(m3, 0\), 0\)$/);
         expect(queries.filter((q) => q.returnData).map((q) => q.id)).toEqual(["e1"]);
         expect(a.inputs).toMatchObject({ threshold: 5, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" });
+    });
+
+    it("reads a minute of only load-balancer 5xx (no target, so no RequestCount) as a full outage", () => {
+        const expression = (alarms.get("alb-5xx-rate")!.inputs.metricQueries as { id: string; expression?: string }[]).find((q) => q.id === "e1")!.expression!;
+        // m1 target 5xx, m2 ELB 5xx, m3 RequestCount; undefined is a minute without a datapoint.
+        const rate = (m1: number | undefined, m2: number | undefined, m3: number | undefined) => evalMetricMath(expression, { m1, m2, m3 });
+        // Every target deregistered: the ALB answers 503 itself and RequestCount reports nothing.
+        expect(rate(undefined, 40, undefined)).toBe(100);
+        expect(rate(undefined, 40, 0)).toBe(100);
+        // Mixed: 30 ELB 5xx beside 970 routed requests is 3%, not hidden and not inflated.
+        expect(rate(undefined, 30, 970)).toBeCloseTo(3, 6);
+        expect(rate(20, undefined, 1000)).toBeCloseTo(2, 6);
+        // No traffic at all: 0, not a division by zero.
+        expect(rate(undefined, undefined, undefined)).toBe(0);
     });
 
     it("alarms on p95 target latency in seconds", () => {
@@ -198,8 +217,38 @@ describe("AwsMonitoring with every target", () => {
             comparisonOperator: "LessThanThreshold",
             threshold: Math.round(50 * 1024 ** 3 * 0.1),
         });
+        expect(alarms.get("rds-free-storage-low")!.inputs.alarmDescription).toContain("no storage autoscaling");
         expect(alarms.get("rds-connections-high")!.inputs).toMatchObject({ metricName: "DatabaseConnections", threshold: 320 });
         expect(alarms.get("rds-freeable-memory-low")!.inputs).toMatchObject({ metricName: "FreeableMemory", threshold: 256 * 1024 ** 2 });
+    });
+
+    it("alarms when fewer tasks run than the service wants, from Container Insights", () => {
+        const a = alarms.get("ecs-tasks-below-desired")!;
+        const queries = a.inputs.metricQueries as { id: string; expression?: string; metric?: MetricUse & { stat: string } }[];
+        const byId = Object.fromEntries(queries.map((q) => [q.id, q]));
+        const dims = { ClusterName: "web-cluster", ServiceName: "web-service" };
+        expect(byId.m1.metric).toMatchObject({ namespace: "ECS/ContainerInsights", metricName: "RunningTaskCount", dimensions: dims });
+        expect(byId.m2.metric).toMatchObject({ namespace: "ECS/ContainerInsights", metricName: "DesiredTaskCount", dimensions: dims });
+        expect(a.inputs).toMatchObject({ threshold: 0, comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 10, datapointsToAlarm: 10 });
+        const gap = (running: number | undefined, desired: number | undefined) => evalMetricMath(byId.e1.expression!, { m1: running, m2: desired });
+        // Every task gone: Container Insights reports no running count, the desired count stays.
+        expect(gap(undefined, 3)! > 0).toBe(true);
+        expect(gap(2, 3)! > 0).toBe(true);
+        // A rolling deploy runs more than desired; that is fine.
+        expect(gap(6, 3)! > 0).toBe(false);
+    });
+
+    it("alarms on port-allocation errors of each NAT gateway, in zone order", () => {
+        for (const [n, id] of [[1, "nat-0aaa"], [2, "nat-0bbb"]] as const) {
+            expect(alarms.get(`nat-${n}-port-allocation-errors`)!.inputs).toMatchObject({
+                namespace: "AWS/NATGateway",
+                metricName: "ErrorPortAllocation",
+                dimensions: { NatGatewayId: id },
+                statistic: "Sum",
+                threshold: 0,
+                comparisonOperator: "GreaterThanThreshold",
+            });
+        }
     });
 
     it("gives each cache node its own alarm set on its own cluster id", () => {
@@ -301,13 +350,54 @@ describe("AwsMonitoring options", () => {
     it("leaves out the alarms whose inputs are not given", async () => {
         const { graph } = await build({
             alarmEmails: [],
-            targets: targets({ dbMaxConnections: undefined, backupBucketName: undefined, cacheClusterIds: [], cacheNodeCount: 0 }),
+            targets: targets({ dbMaxConnections: undefined, backupBucketName: undefined, cacheClusterIds: [], cacheNodeCount: 0, natGatewayIds: undefined, natGatewayCount: undefined }),
         });
         const suffixes = [...alarmsOf(graph).keys()];
-        expect(suffixes).toHaveLength(9);
-        expect(suffixes.some((s) => s.startsWith("cache-") || s === "backup-missing" || s === "rds-connections-high")).toBe(false);
+        expect(suffixes).toHaveLength(10);
+        expect(suffixes.some((s) => s.startsWith("cache-") || s.startsWith("nat-") || s === "backup-missing" || s === "rds-connections-high")).toBe(false);
         expect(graph.ofType("aws:s3/bucketMetric:BucketMetric")).toHaveLength(0);
         expect(graph.ofType("aws:sns/topicSubscription:TopicSubscription")).toHaveLength(0);
+    });
+
+    it("watches CPU credits of burstable classes only: surplus billed on RDS, balance per cache node", async () => {
+        const burstable = alarmsOf((await build({ targets: targets({ dbInstanceClass: "db.t4g.large", cacheNodeType: "cache.t4g.medium" }) })).graph);
+        expect(burstable.get("rds-cpu-surplus-credits")!.inputs).toMatchObject({
+            namespace: "AWS/RDS",
+            metricName: "CPUSurplusCreditsCharged",
+            dimensions: { DBInstanceIdentifier: "web-db" },
+            statistic: "Sum",
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            alarmActions: [expect.stringMatching(/^arn:aws:sns:/)],
+        });
+        expect(burstable.get("rds-cpu-surplus-credits")!.inputs.alarmDescription).toContain("30% CPU baseline");
+        for (const [n, id] of [[1, "web-cache-001"], [2, "web-cache-002"]] as const) {
+            expect(burstable.get(`cache-${n}-cpu-credits-low`)!.inputs).toMatchObject({
+                namespace: "AWS/ElastiCache",
+                metricName: "CPUCreditBalance",
+                dimensions: { CacheClusterId: id },
+                statistic: "Minimum",
+                // cache.t4g.medium earns 24 credits an hour: two hours of them.
+                threshold: 48,
+                comparisonOperator: "LessThanThreshold",
+            });
+        }
+        const fixed = alarmsOf((await build({ targets: targets({ dbInstanceClass: "db.m7g.large", cacheNodeType: "cache.r7g.large" }) })).graph);
+        expect([...fixed.keys()].filter((k) => k.includes("credit"))).toEqual([]);
+        await expect(build({ targets: targets({ dbInstanceClass: "db.t4g.9xlarge" }) })).rejects.toThrow(/db\.t4g\.9xlarge is a burstable class whose CPU credit rate/);
+    });
+
+    it("with storage autoscaling, alarms when autoscaling stops keeping free space, not at a share of the first allocation", async () => {
+        const a = alarmsOf((await build({ targets: targets({ dbStorageGb: 100, dbMaxStorageGb: 500 }) })).graph).get("rds-free-storage-low")!;
+        // Autoscaling keeps at least 10% of the allocation free and only grows it from 100 GiB:
+        // the alarm sits at that floor and outlasts the 5 minutes autoscaling waits before acting.
+        expect(a.inputs.threshold).toBeLessThanOrEqual(100 * 1024 ** 3 * 0.1);
+        expect((a.inputs.period as number) * (a.inputs.evaluationPeriods as number)).toBeGreaterThanOrEqual(30 * 60);
+        expect(a.inputs.datapointsToAlarm).toBe(a.inputs.evaluationPeriods);
+        expect(a.inputs.alarmDescription).toMatch(/storage autoscaling \(100 GiB up to 500 GiB.*500 GiB ceiling/);
+        // A threshold above the autoscaling trigger would fire at every normal allocation: capped.
+        const high = alarmsOf((await build({ thresholds: { dbFreeStoragePercent: 25 }, targets: targets({ dbStorageGb: 100, dbMaxStorageGb: 500 }) })).graph);
+        expect(high.get("rds-free-storage-low")!.inputs.threshold).toBe(10 * 1024 ** 3);
     });
 
     it("unprotects the key only when asked", async () => {
@@ -318,5 +408,7 @@ describe("AwsMonitoring options", () => {
     it("rejects a target set it cannot count", async () => {
         await expect(build({ targets: targets({ cacheNodeCount: 1.5 }) })).rejects.toThrow(/cacheNodeCount must be a whole number/);
         await expect(build({ targets: targets({ dbStorageGb: 0 }) })).rejects.toThrow(/dbStorageGb/);
+        await expect(build({ targets: targets({ natGatewayIds: undefined }) })).rejects.toThrow(/natGatewayCount is 2 but natGatewayIds is not set/);
+        await expect(build({ targets: targets({ dbStorageGb: 100, dbMaxStorageGb: 50 }) })).rejects.toThrow(/dbMaxStorageGb must be at least dbStorageGb \(100\); got 50/);
     });
 });

@@ -108,7 +108,7 @@ describe("alarmSpecs", () => {
                     const t = targets({ cacheClusterIds: ids, dbMaxConnections: maxConns, dbStorageGb: storage, backup: withBackup ? { bucketName: "b", filterId: "f" } : undefined });
                     const th = normalizeMonitoringArgs({ thresholds: { cpuPercent: percent, dbFreeStoragePercent: percent } }).thresholds;
                     const s = alarmSpecs(t, th);
-                    expect(s).toHaveLength(9 + 3 * nodes + (maxConns === undefined ? 0 : 1) + (withBackup ? 1 : 0));
+                    expect(s).toHaveLength(10 + 3 * nodes + (maxConns === undefined ? 0 : 1) + (withBackup ? 1 : 0));
                     ids.forEach((id, i) => {
                         const node = s.filter((x) => x.suffix.startsWith(`cache-${i + 1}-`));
                         expect(node).toHaveLength(3);
