@@ -9,6 +9,7 @@ import { redisEncryptAuth } from "./redis-encrypt-auth";
 import { redisHaBackup } from "./redis-ha-backup";
 import { s3BlockPublic } from "./s3-block-public";
 import { s3Encryption } from "./s3-encryption";
+import { s3SseDenyIfExists } from "./s3-sse-deny-if-exists";
 import { s3TlsOnly } from "./s3-tls-only";
 import { s3VersioningLifecycle } from "./s3-versioning-lifecycle";
 
@@ -22,6 +23,7 @@ export const awsDataRules: SlipwayRule[] = [
     s3BlockPublic,
     s3TlsOnly,
     s3Encryption,
+    s3SseDenyIfExists,
     s3VersioningLifecycle,
     redisEncryptAuth,
     redisHaBackup,
