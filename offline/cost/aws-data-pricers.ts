@@ -1,3 +1,4 @@
+import { baselinePercent, cpuCredits } from "../../components/monitoring/burstable";
 import type { RecordedResource } from "../recorder";
 import { dollars, notPriced, num, plural, qty, str } from "./basis";
 import { type AwsRegionPrices, awsHoursPerMonth as H } from "./prices";
@@ -28,8 +29,26 @@ export function priceRdsInstance(r: RecordedResource, p: AwsRegionPrices): Price
         usd: H * hourly.usd + gb * perGb.usd,
         basis:
             `${cls} ${deployment} ${H} h × ${dollars(hourly)} + ${gb} GB ${storageType} ${deployment} × ${dollars(perGb)}; ` +
-            `automated backups up to ${gb} GB and 7 days of Performance Insights at no charge`,
+            `automated backups up to ${gb} GB and 7 days of Performance Insights at no charge` +
+            surplusCreditsNote(cls, p),
     };
+}
+
+/**
+ * RDS runs T classes in unlimited mode: CPU above the baseline over 24 hours is billed as
+ * surplus credits. How much depends on load the graph cannot tell, so the estimate assumes use
+ * within the baseline and says so, with the price and the worst case (every vCPU busy all
+ * month), rather than count a figure it cannot know. The Monitoring component's
+ * rds-cpu-surplus-credits alarm reports the first charged credit.
+ */
+function surplusCreditsNote(cls: string, p: AwsRegionPrices): string {
+    const credits = cpuCredits(cls);
+    if (!credits) return "";
+    const worst = credits.vcpus * H * (1 - baselinePercent(credits) / 100) * p.rdsSurplusCreditVcpuHour.usd;
+    return (
+        `; assumes CPU within the ${baselinePercent(credits)}% baseline of ${cls} (unlimited mode): above it, surplus credits at ` +
+        `${dollars(p.rdsSurplusCreditVcpuHour)}/vCPU-hour, up to $${worst.toFixed(2)}/month with all ${credits.vcpus} vCPUs busy all month, not estimated`
+    );
 }
 
 export function priceElastiCacheReplicationGroup(r: RecordedResource, p: AwsRegionPrices): Priced {
@@ -125,6 +144,38 @@ function uncreditedTransitions(rules: LifecycleRule[], computed: boolean): strin
 
 const humanClass: Record<string, string> = { STANDARD: "Standard", STANDARD_IA: "Standard-IA", GLACIER_IR: "Glacier IR", GLACIER: "Glacier", DEEP_ARCHIVE: "Deep Archive" };
 
+/**
+ * Bytes of one S3 server access log record: the documented fields (bucket, time, requester,
+ * key, request URI, user agent, …) come to 300–500 bytes; the upper end is taken.
+ */
+export const serverAccessLogRecordBytes = 500;
+
+/**
+ * A bucket that S3 server access logging writes to: a record per request to the logged
+ * bucket (its s3Put/GetRequestsThousands), kept until the lifecycle expires it. The logging
+ * and its deliveries are free; only the storage is billed.
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html, "no extra charge")
+ */
+function priceServerAccessLogBucket(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext, sources: number): Priced {
+    const name = str(r.inputs.bucket);
+    const rules = (ctx.graph.ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((x) => name !== undefined && x.inputs.bucket === name)?.inputs.rules ??
+        []) as LifecycleRule[];
+    const days = rules
+        .filter((rule) => rule.status !== "Disabled" && wholeBucket(rule))
+        .map((rule) => rule.expiration?.days)
+        .find((d) => d !== undefined);
+    if (days === undefined) return notPriced("a server access-log bucket whose logs never expire: its size grows without bound");
+    const { s3PutRequestsThousands: puts, s3GetRequestsThousands: gets } = ctx.assumptions;
+    const monthlyGb = (sources * (puts + gets) * 1000 * serverAccessLogRecordBytes) / 1e9;
+    const stored = (monthlyGb * days * 12) / 365;
+    return {
+        usd: stored * p.s3GbMonth.STANDARD.usd,
+        basis:
+            `server access logs of ${plural(sources, "bucket")}: (${puts} + ${gets}) thousand requests (s3PutRequestsThousands + s3GetRequestsThousands) × ${serverAccessLogRecordBytes} bytes ` +
+            `= ${qty(monthlyGb)} GB/month, kept ${days} days: ${qty(stored)} GB Standard × ${dollars(p.s3GbMonth.STANDARD)}; log delivery has no charge`,
+    };
+}
+
 /** Which stored-GB assumption a bucket draws on, from what uses it. */
 function bucketRole(r: RecordedResource, ctx: PricingContext): { gb: number; key: string } | undefined {
     const name = str(r.inputs.bucket);
@@ -137,6 +188,10 @@ function bucketRole(r: RecordedResource, ctx: PricingContext): { gb: number; key
 }
 
 export function priceS3Bucket(r: RecordedResource, p: AwsRegionPrices, ctx: PricingContext): Priced {
+    const loggedInto = ctx.graph
+        .ofType("aws:s3/bucketLogging:BucketLogging")
+        .filter((l) => ctx.graph.dependsOn(l, r) && str(l.inputs.targetBucket) === str(r.inputs.bucket) && str(l.inputs.bucket) !== str(r.inputs.bucket)).length;
+    if (loggedInto > 0) return priceServerAccessLogBucket(r, p, ctx, loggedInto);
     const role = bucketRole(r, ctx);
     if (!role) return notPriced("a bucket of unknown use: no stored-GB assumption for it");
     const name = str(r.inputs.bucket);

@@ -69,6 +69,11 @@ export interface FargatePrice {
 export interface AwsRegionPrices {
     /** RDS for PostgreSQL instance-hours by instance class. */
     rdsPostgresHour: Record<string, RdsInstancePrice>;
+    /**
+     * Surplus CPU credits of RDS T classes (db.t3, db.t4g), which RDS runs in unlimited mode:
+     * billed per vCPU-hour when the 24-hour average CPU is above the class's baseline.
+     */
+    rdsSurplusCreditVcpuHour: Price;
     /** RDS storage GB-month by storage type; Multi-AZ stores (and bills) a second copy. */
     rdsStorageGbMonth: Record<string, RdsInstancePrice>;
     elastiCacheNodeHour: Record<string, ElastiCacheNodePrice>;
@@ -137,6 +142,7 @@ const usEast1: AwsRegionPrices = {
         "db.r6g.large": rds(0.225, 0.45),
         "db.r6g.xlarge": rds(0.45, 0.9),
     },
+    rdsSurplusCreditVcpuHour: price(0.075, "vCPU-hour of surplus CPU credits (T classes, unlimited mode)", aws.rdsPostgres),
     rdsStorageGbMonth: {
         gp3: rds(0.115, 0.23, "GB-month"),
         gp2: rds(0.115, 0.23, "GB-month"),

@@ -26,6 +26,17 @@ describe("what the estimate will not guess", () => {
         expect(renderCostSection(cost).join("\n")).toMatch(/Not priced \(1, not in the total\):\n {4}model \(aws:sagemaker\/endpoint:Endpoint\): no price rule/);
     });
 
+    it("says a burstable RDS class is priced for use within its baseline, with the surplus-credit price and worst case", () => {
+        const basis = (cls: string) => estimateCost(new Graph([awsProvider("us-east-1"), rds(cls)])).lines[0].basis;
+        // db.t4g.large: 2 vCPUs, 36 credits an hour (30%); all busy: 2 × 730 × 0.7 × 0.075 = 76.65.
+        expect(basis("db.t4g.large")).toContain(
+            "assumes CPU within the 30% baseline of db.t4g.large (unlimited mode): above it, surplus credits at $0.075/vCPU-hour, up to $76.65/month with all 2 vCPUs busy all month, not estimated",
+        );
+        expect(basis("db.t3.micro")).toContain("10% baseline of db.t3.micro");
+        expect(basis("db.m6g.large")).not.toContain("surplus");
+        expect(awsPrices["us-east-1"].rdsSurplusCreditVcpuHour.usd).toBe(0.075);
+    });
+
     it("lists a size missing from the table as not priced", () => {
         const cost = estimateCost(new Graph([awsProvider("us-east-1"), rds("db.x2g.16xlarge")]));
         expect(cost.notPriced).toEqual([expect.objectContaining({ reason: "db.x2g.16xlarge is not in the price table" })]);
