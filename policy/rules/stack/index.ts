@@ -1,5 +1,6 @@
 import type { SlipwayRule } from "../kit";
 import { bucketCompleteness } from "./bucket-completeness";
+import { burstableCreditAlarms } from "./burstable-credit-alarms";
 import { dataTierIsolation } from "./data-tier-isolation";
 import { dataVolumeProtected } from "./data-volume-protected";
 import { databaseWalShipped } from "./database-wal-shipped";
@@ -24,6 +25,7 @@ export const stackRules: SlipwayRule[] = [
     dataVolumeProtected,
     databaseWalShipped,
     monitoringCoverage,
+    burstableCreditAlarms,
     offHostUptime,
     dockerHostMemoryBudget,
 ];
