@@ -593,6 +593,7 @@ export class DockerBackupBucket extends SlipwayComponent {
                 hostDataDir: pitr.hostPaths.data,
                 runOptions,
                 pitrScript: inScripts(hostPaths.pitrScript),
+                spool: postgresContainerPaths.walSpool,
             });
         });
         const files = [

@@ -49,8 +49,12 @@ function ownedFile(file: string, text: string, mode = 0o600): string {
     return file;
 }
 
-/** pitr.sh as the cluster's OS user, with the loopback paths in its environment. */
-function pitr(args: string[], timeoutMs = 120_000): Promise<RunResult> {
+/**
+ * pitr.sh as the cluster's OS user, with the loopback paths in its environment, and the backup
+ * container's libpq variables as they are there (PGHOST naming the database over TCP, a password
+ * file this user cannot read): the script must reach the server over its socket regardless.
+ */
+function pitr(args: string[], timeoutMs = 120_000, extraEnv: Record<string, string> = {}): Promise<RunResult> {
     return run("/bin/sh", [script, ...args], {
         uid: owner.uid,
         gid: owner.gid,
@@ -62,6 +66,11 @@ function pitr(args: string[], timeoutMs = 120_000): Promise<RunResult> {
             LANG: "C.UTF-8",
             PGBACKREST_CONFIG: path.join(root, "pgbackrest.conf"),
             PGBACKREST_CONFIG_INCLUDE_PATH: path.join(root, "pgbackrest-secrets"),
+            PGHOST: "postgres",
+            PGPORT: "5432",
+            PGUSER: "app",
+            PGPASSFILE: "/run/slipway-backup/pgpass",
+            ...extraEnv,
         },
     });
 }
@@ -209,6 +218,14 @@ describe.sequential("tier 4: point-in-time recovery with pgBackRest, from the re
         while ((await pg.psql("SELECT last_failed_time > coalesce(last_archived_time, '-infinity') FROM pg_stat_archiver")) === "t" && Date.now() < deadline) await sleep(1000);
         await pitrOk(["push"]);
         expect(metric(pitrMetricFiles.push, pitrMetrics.archiverFailing)).toBe(0);
+    }, 180_000);
+
+    it("a base backup that fails exits non-zero and records a failure, never a success", async () => {
+        const before = metric(pitrMetricFiles.backup, pitrMetrics.baseBackupLastSuccess);
+        const r = await pitr(["backup", "diff"], 120_000, { PGBACKREST_PG1_PORT: "1" }); // pgBackRest cannot reach the server
+        expect(r.code).not.toBe(0);
+        expect(metric(pitrMetricFiles.backup, pitrMetrics.baseBackupLastSuccess)).toBe(before);
+        expect(metric(pitrMetricFiles.backupFailure, pitrMetrics.baseBackupLastFailure)).toBeGreaterThan(Date.now() / 1000 - 120);
     }, 180_000);
 
     it("restores to the noted time into an empty data directory: the earlier write is there, the later one is not", async () => {

@@ -60,7 +60,7 @@ describe("renderPitrScript", () => {
     });
 
     it("bakes every path in as a default the environment overrides", () => {
-        for (const v of ["PITR_SPOOL=${PITR_SPOOL:-'/var/run/postgresql/archive'}", "PGHOST=${PGHOST:-'/var/run/postgresql'}", "PITR_FULL_WEEKDAY=${PITR_FULL_WEEKDAY:-'7'}"]) {
+        for (const v of ["PITR_SPOOL=${PITR_SPOOL:-'/var/run/postgresql/archive'}", "PITR_PGHOST=${PITR_PGHOST:-'/var/run/postgresql'}", "PITR_FULL_WEEKDAY=${PITR_FULL_WEEKDAY:-'7'}"]) {
             expect(script).toContain(v);
         }
     });
@@ -69,7 +69,9 @@ describe("renderPitrScript", () => {
         expect(script).toContain('if brest archive-push "$file" >/dev/null; then rm -f "$file"; else failed=1;');
         expect(script).toContain('! -name "archtemp*"');
         expect(script).toContain('brest --type="$type" --archive-check=n backup');
-        expect(script).toMatch(/until brest repo-ls --recurse --filter="\(\^\|\/\)\$stop-" archive/);
+        expect(script).toContain('until brest repo-ls --filter="^$stop-" "$segment_dir"');
+        // Each step of a backup fails the function: it runs where set -e does not apply.
+        expect(script).toContain('brest --type="$type" --archive-check=n backup || return 1');
     });
 
     it("removes the recovery settings after the promotion", () => {
@@ -84,13 +86,17 @@ describe("renderPitrScript", () => {
 
 describe("renderRestoreToTimeScript", () => {
     it("moves the data directory aside (never deletes it), runs the one-off restore and starts the database again", () => {
-        const s = renderRestoreToTimeScript({ pgContainer: "dev-postgres", backupContainer: "dev-backup", hostDataDir: "/mnt/data/postgres/data", runOptions: ["--network 'none'"], pitrScript: "/opt/slipway/backup/pitr.sh" });
+        const s = renderRestoreToTimeScript({ pgContainer: "dev-postgres", backupContainer: "dev-backup", hostDataDir: "/mnt/data/postgres/data", runOptions: ["--network 'none'"], pitrScript: "/opt/slipway/backup/pitr.sh", spool: "/var/run/postgresql/archive" });
         expect(s).toContain('mv "$PG_DATA_DIR" "$aside"');
         expect(s).not.toMatch(/rm -rf/);
         expect(s).toContain("--network 'none'");
-        expect(s).toContain('"$image" pitr-restore "$target"');
-        expect(s).toContain('"$DOCKER" start "$PG_CONTAINER"');
-        expect(() => renderRestoreToTimeScript({ pgContainer: "p", backupContainer: "b", hostDataDir: "relative", runOptions: [], pitrScript: "/x" })).toThrow(/absolute/);
+        expect(s).toContain('"$image" pitr-restore "$target" "$timeline"');
+        // The last segment is shipped before anything moves, and the job stops while its mount would point at the old directory.
+        expect(s.indexOf("pitr push")).toBeLessThan(s.indexOf('mv "$PG_DATA_DIR"'));
+        expect(s.indexOf('"$DOCKER" stop "$BACKUP_CONTAINER"')).toBeLessThan(s.indexOf('mv "$PG_DATA_DIR"'));
+        expect(s).toContain("if ! pitr backup full; then");
+        expect(s).toContain('"$DOCKER" start "$PG_CONTAINER" "$BACKUP_CONTAINER"');
+        expect(() => renderRestoreToTimeScript({ pgContainer: "p", backupContainer: "b", hostDataDir: "relative", runOptions: [], pitrScript: "/x", spool: "/s" })).toThrow(/absolute/);
     });
 });
 

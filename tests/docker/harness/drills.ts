@@ -144,12 +144,10 @@ export async function pitrDrill(t5: Tier5Stack): Promise<PitrDrillResult> {
     await sleep(1100);
     const target = await psql(t5, "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00'");
     await sleep(1100);
-    await psql(t5, "INSERT INTO t5_pitr VALUES (2, 'after'); SELECT pg_switch_wal();");
-    // The job's own push (cron's every minute), until the closed segment is off the host.
-    const spooled = await psql(t5, "SELECT last_archived_wal FROM pg_stat_archiver");
-    const push = await pitr(["push"]);
-    if (push.code !== 0) throw new Error(`pitr.sh push exited ${push.code}: ${push.stderr.slice(-3000)}`);
-    expect(spooled).toMatch(/^[0-9A-F]{24}$/);
+    // The later write stays in the open segment: no switch, no push. The restore itself must get
+    // it off the host (the database's shutdown closes the segment; the script ships the spool),
+    // or a time in the last minute would be unreachable.
+    await psql(t5, "INSERT INTO t5_pitr VALUES (2, 'after')");
 
     // The rendered host script, as the deploy user would run it.
     const dataVolume = (t5.byName("db-postgres").inputs.volumes as { hostPath: string; containerPath: string }[]).find((v) => v.containerPath === "/var/lib/postgresql/data");
@@ -160,6 +158,9 @@ export async function pitrDrill(t5: Tier5Stack): Promise<PitrDrillResult> {
     const restoreSeconds = (Date.now() - started) / 1000;
     if (r.code !== 0) throw new Error(`restore-to-time.sh exited ${r.code}:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-5000)}`);
     const downtime = /was down (\d+) s/.exec(r.stderr);
+    // The job runs again on the restored directory (its full backup on the new timeline succeeded: the script exits 0 only then).
+    const job = await t5.api.inspectContainer(backup.id);
+    expect(job?.State.Running).toBe(true);
     return {
         target,
         labels: await psql(t5, "SELECT string_agg(label, ',' ORDER BY id) FROM t5_pitr"),
