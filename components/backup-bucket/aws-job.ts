@@ -6,7 +6,7 @@ import { databaseDefaults } from "../database/index";
 import { postgresMajorVersion } from "../database/postgres";
 import { type AwsLookups, accountContext } from "../shared/aws-context";
 import { cloudWatchRetentionDays, isCloudWatchRetention } from "../shared/cloudwatch";
-import { logsEncryptionKeyPolicy } from "../shared/iam";
+import { ecsTaskExecutionTrustPolicy, logsEncryptionKeyPolicy } from "../shared/iam";
 import { images } from "../shared/images";
 import { physicalName } from "../shared/naming";
 import { ecsTasksTrustPolicy } from "../web-tier/policies";
@@ -287,7 +287,7 @@ export function createAwsBackupJob(
     const trust = ctx.apply(ecsTasksTrustPolicy);
     const executionRole = new aws.iam.Role(
         scope.name("job-execution-role"),
-        { description: `Starts the ${base} backup task: pulls its image, writes its logs, reads its two secrets`, assumeRolePolicy: trust },
+        { description: `Starts the ${base} backup task: pulls its image, writes its logs, reads its two secrets`, assumeRolePolicy: ecsTaskExecutionTrustPolicy() },
         scope.opts(),
     );
     const executionPolicy = new aws.iam.RolePolicy(

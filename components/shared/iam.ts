@@ -92,6 +92,19 @@ export function serviceTrustPolicy(service: string, accountId: string, sourceArn
     ]);
 }
 
+/**
+ * Trust policy of an ECS task *execution* role: the ECS tasks service, and no source conditions.
+ * AWS documents `aws:SourceAccount`/`aws:SourceArn` for task roles ("Amazon ECS task IAM role":
+ * `arn:aws:ecs:<region>:<account>:*`), but the execution role's trust policy without any
+ * ("Amazon ECS task execution IAM role"); the agent that assumes it before the task exists is
+ * not documented to send them, and a condition on a key that is not sent fails every task start
+ * ("ECS was unable to assume the role"). Other accounts still cannot use the role: starting a task
+ * with it takes `iam:PassRole`, which never passes a role across accounts.
+ */
+export function ecsTaskExecutionTrustPolicy(): string {
+    return policyDocument([{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+}
+
 /** Denies any access to the bucket and its objects over plain HTTP. */
 export function denyInsecureTransport(bucketArn: string): Statement {
     return {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { accountContext, awsLookups } from "../shared/aws-context";
 import { cloudWatchRetentionDays, isCloudWatchRetention } from "../shared/cloudwatch";
 import { SlipwayComponent } from "../shared/component";
+import { ecsTaskExecutionTrustPolicy } from "../shared/iam";
 import { nameLimits, physicalName } from "../shared/naming";
 import { appContainerName, buildContainerDefinition, tmpVolumeName } from "./container-definition";
 import { fargateSizeProblem } from "./fargate-sizes";
@@ -390,7 +391,7 @@ export class AwsWebTier extends SlipwayComponent {
         const trustPolicy = ctx.apply(ecsTasksTrustPolicy);
         const executionRole = new aws.iam.Role(
             this.childName("execution-role"),
-            { description: `Starts the ${name} web tier's tasks: pulls the image, writes logs, reads its secrets`, assumeRolePolicy: trustPolicy },
+            { description: `Starts the ${name} web tier's tasks: pulls the image, writes logs, reads its secrets`, assumeRolePolicy: ecsTaskExecutionTrustPolicy() },
             this.childOpts(),
         );
         const executionPolicies: pulumi.Resource[] = [

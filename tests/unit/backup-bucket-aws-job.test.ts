@@ -211,6 +211,9 @@ describe("AwsBackupBucket with a job", () => {
         for (const r of ["execution", "task"]) {
             expect(statements(role(r).inputs.assumeRolePolicy)[0]).toMatchObject({ Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" });
         }
+        // Source keys only where AWS documents them: on the task role, not the execution role.
+        expect(statements(role("execution").inputs.assumeRolePolicy)[0].Condition).toBeUndefined();
+        expect(statements(role("task").inputs.assumeRolePolicy)[0].Condition).toMatchObject({ StringEquals: { "aws:SourceAccount": "123456789012" } });
     });
 
     it("grants the task role the repository prefix in the bucket policy (delete included, versions excluded) and the key through S3", async () => {

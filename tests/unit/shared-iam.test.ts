@@ -4,6 +4,7 @@ import {
     type AccountContext,
     accountAdministersKey,
     denyInsecureTransport,
+    ecsTaskExecutionTrustPolicy,
     logGroupArn,
     logsEncryptionKeyPolicy,
     logsMayUseKey,
@@ -68,6 +69,13 @@ describe("shared policy pieces", () => {
         expect(pinned.Statement[0].Condition).toEqual({
             StringEquals: { "aws:SourceAccount": "111122223333" },
             ArnLike: { "aws:SourceArn": "arn:aws:ecs:eu-west-1:111122223333:*" },
+        });
+    });
+
+    it("trusts ECS tasks for an execution role without source keys, which AWS documents for task roles only", () => {
+        expect(JSON.parse(ecsTaskExecutionTrustPolicy())).toEqual({
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
         });
     });
 
