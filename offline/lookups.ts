@@ -9,30 +9,13 @@
  * | aws:index/getPartition | partition `aws`, DNS suffix `amazonaws.com` |
  * | aws:index/getRegion | the stack's `aws:region` (default us-east-1) |
  * | aws:index/getAvailabilityZones | `<region>a`, `<region>b`, `<region>c` |
- * | aws:elb/getServiceAccount | the region's Elastic Load Balancing log-delivery account |
+ * | aws:elb/getServiceAccount | the region's ELB log-delivery account; like the provider, an error in regions opened since August 2022 (they have none) |
  * | aws:ecr/getAuthorizationToken | user `AWS`, a placeholder password, the account's registry endpoint |
  */
+import { elbLogAccounts, elbLogDeliveryService } from "../components/shared/aws-regions";
+
 export const OFFLINE_ACCOUNT_ID = "123456789012";
 export const OFFLINE_DEFAULT_REGION = "us-east-1";
-
-/** ELB access-log accounts per region (AWS docs: "Enable access logs for your ALB"). */
-const elbLogAccounts: Record<string, string> = {
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-    "eu-west-1": "156460612806",
-    "eu-west-2": "652711504416",
-    "eu-west-3": "009996457667",
-    "eu-central-1": "054676820928",
-    "eu-north-1": "897822967062",
-    "ap-southeast-1": "114774131450",
-    "ap-southeast-2": "783225319266",
-    "ap-northeast-1": "582318560864",
-    "ap-south-1": "718504428378",
-    "ca-central-1": "985666609251",
-    "sa-east-1": "507241528517",
-};
 
 export function offlineLookup(token: string, inputs: Record<string, unknown>, region: string): Record<string, unknown> {
     switch (token) {
@@ -52,8 +35,9 @@ export function offlineLookup(token: string, inputs: Record<string, unknown>, re
             return { names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), id: region, state: inputs.state ?? "available" };
         }
         case "aws:elb/getServiceAccount:getServiceAccount": {
+            // The provider answers from the same documented table and fails the same way.
             const account = elbLogAccounts[region];
-            if (!account) throw new Error(`Offline lookup aws:elb/getServiceAccount has no account for region ${region}`);
+            if (!account) throw new Error(`aws:elb/getServiceAccount: unsupported AWS Region: ${region} (it delivers access logs as ${elbLogDeliveryService})`);
             return { id: account, arn: `arn:aws:iam::${account}:root`, region };
         }
         case "aws:ecr/getAuthorizationToken:getAuthorizationToken": {

@@ -8,8 +8,10 @@ import { instanceClassMemoryGiB } from "../components/database/instance-classes"
 import { postgresDefaultMaxConnections } from "../components/monitoring/alarms";
 import { AwsMonitoring } from "../components/monitoring/aws";
 import { AwsNetwork, normalizeAwsNetworkArgs } from "../components/network/aws";
+import { commercialRegions, isCommercialRegion } from "../components/shared/aws-regions";
 import { AwsWebTier } from "../components/web-tier/aws";
 import type { SlipwayConfig } from "./config";
+import { ConfigError, configLine } from "./config-errors";
 import { appArgs, monitoringThresholds } from "./shared-args";
 
 /** Default database instance class, also used to size the connections alarm. */
@@ -28,11 +30,43 @@ export function stackTags(config: SlipwayConfig): Record<string, string> {
 }
 
 /**
+ * What the aws target needs beyond the schema, checked before any resource is registered:
+ * one `ConfigError` line naming the stack file and the key.
+ * - `aws:region` is a commercial region this program knows (the access-log writer and the
+ *   prices are per region; a typo would otherwise surface deep inside a policy document).
+ * - The first `pulumi up` must not stop on a certificate nobody validates: either the Route 53
+ *   zone validates the requested one (`web.hostedZoneId`), or an issued one is given
+ *   (`web.certificateArn`) in the stack's region, the only region a load balancer takes it from.
+ */
+export function checkAwsStackConfig(config: SlipwayConfig & { awsRegion?: string }): void {
+    const region = config.awsRegion ?? "";
+    if (!isCommercialRegion(region)) {
+        throw new ConfigError(`${config.stackFile}: aws:region is ${JSON.stringify(region)}; expected a commercial AWS region: ${commercialRegions.join(", ")}`);
+    }
+    const web = config.web ?? {};
+    if (web.hostedZoneId === undefined && web.certificateArn === undefined) {
+        throw new ConfigError(
+            configLine(
+                config.stackFile,
+                ["web", "hostedZoneId"],
+                undefined,
+                `the Route 53 hosted zone id of ${config.domain} (pulumi up validates the certificate through it), or set slipway:web.certificateArn to an issued ACM certificate in ${region}`,
+            ),
+        );
+    }
+    const certRegion = web.certificateArn?.split(":")[3];
+    if (certRegion !== undefined && certRegion !== region) {
+        throw new ConfigError(configLine(config.stackFile, ["web", "certificateArn"], web.certificateArn, `an ACM certificate in aws:region (${region}): a load balancer only uses certificates of its own region`));
+    }
+}
+
+/**
  * The aws target: the six components over one explicit provider (region and default tags),
  * wired so that data flows app → database/cache only through security-group references.
  * Stateful resources are protected when the environment is production.
  */
 export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record<string, pulumi.Input<unknown>> {
+    checkAwsStackConfig(config);
     const provider = new aws.Provider("aws", {
         region: config.awsRegion as aws.Region,
         defaultTags: { tags: stackTags(config) },
@@ -76,6 +110,9 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
             accessLogsRetentionDays: config.web?.accessLogsRetentionDays,
             hostedZoneId: config.web?.hostedZoneId,
             certificateArn: config.web?.certificateArn,
+            wafRateWindowSeconds: config.web?.wafRateWindowSeconds,
+            wafCountedRules: config.web?.wafCountedRules,
+            wafLogRetentionDays: config.web?.wafLogRetentionDays,
             deletionProtection: config.production,
             protect,
             network: {

@@ -9,7 +9,19 @@ import { appContainerName, buildContainerDefinition, tmpVolumeName } from "./con
 import { fargateSizeProblem } from "./fargate-sizes";
 import { normalizeWebTierArgs, type NormalizedWebTierArgs, type WebTierArgs } from "./index";
 import { accessLogsBucketPolicy, ecsTasksTrustPolicy, executionSecretsPolicy, webTierKeyPolicy } from "./policies";
-import { visibility, wafRateLimitProblem, webAclRules } from "./waf-rules";
+import {
+    type WafRateWindow,
+    countedRulesProblem,
+    defaultCountedCommonRules,
+    visibility,
+    wafLogGroupPrefix,
+    wafLoggingFilter,
+    wafRateLimit,
+    wafRateLimitProblem,
+    wafRateWindowProblem,
+    wafRedactedFields,
+    webAclRules,
+} from "./waf-rules";
 
 /** Where the web tier runs: typically the outputs of `AwsNetwork`. */
 export interface AwsWebTierNetwork {
@@ -48,12 +60,12 @@ export interface AwsWebTierArgs extends WebTierArgs {
     network: AwsWebTierNetwork;
     /**
      * A Route 53 hosted zone for `domain`. When set, the certificate is validated through it
-     * (the deploy waits for issuance) and alias records point `domain` at the load balancer.
-     * When not set, the certificate is still requested but nothing waits for it: add the
-     * `certificateValidationRecords` output to your DNS; until ACM issues the certificate the
-     * HTTPS listener cannot be created, so the first `pulumi up` fails there and a re-run
-     * after issuance completes it. Point `domain` at `loadBalancerDnsName` yourself.
-     * @default No zone: DNS is managed outside this stack.
+     * (a `CertificateValidation` that the HTTPS listener depends on, so the deploy waits for
+     * issuance) and alias records point `domain` at the load balancer. Without it, give an
+     * already-issued `certificateArn`: a certificate requested with nobody to answer its DNS
+     * challenge stays pending, and the HTTPS listener cannot be created with it, so one of the
+     * two is required. Without a zone, point `domain` at `loadBalancerDnsName` yourself.
+     * @default No zone: `certificateArn` is then required.
      * @example
      * ```ts
      * { hostedZoneId: "Z0123456789ABCDEFGHIJ" }
@@ -61,9 +73,9 @@ export interface AwsWebTierArgs extends WebTierArgs {
      */
     hostedZoneId?: pulumi.Input<string>;
     /**
-     * An existing ACM certificate (in the stack's region) covering `domain`, used instead of
-     * requesting one.
-     * @default A DNS-validated certificate for `domain` is requested.
+     * An existing, already issued ACM certificate (in the stack's region) covering `domain`,
+     * used instead of requesting one. Required when there is no `hostedZoneId`.
+     * @default A certificate for `domain` is requested and validated through `hostedZoneId`.
      * @example
      * ```ts
      * { certificateArn: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e…" }
@@ -166,6 +178,42 @@ export interface AwsWebTierArgs extends WebTierArgs {
      * ```
      */
     ipAddressType?: "ipv4" | "dualstack";
+    /**
+     * How far back (seconds) the WAF rate rule counts a client IP's requests: 60, 120, 300 or
+     * 600. The rule blocks an IP above `rateLimitPerMinute` × window / 60 requests in the
+     * window, so a longer window lets a burst (a page load, a sync) through and still cuts a
+     * client that keeps the rate up. On AWS `rateLimitPerMinute` defaults to 1000: about 500
+     * people behind one office NAT or carrier-grade NAT address at two requests a minute each,
+     * far above one person, well below a scraper or flood.
+     * @default 300
+     * @example
+     * ```ts
+     * { rateLimitPerMinute: 2000, wafRateWindowSeconds: 600 }
+     * ```
+     */
+    wafRateWindowSeconds?: WafRateWindow;
+    /**
+     * Rules of the AWS core rule set (`AWSManagedRulesCommonRuleSet`) that only count instead
+     * of blocking; they still show in the metrics and the WAF log. The default counts
+     * `SizeRestrictions_BODY`, which otherwise blocks every request body over 8 KB.
+     * @default ["SizeRestrictions_BODY"]
+     * @example
+     * ```ts
+     * { wafCountedRules: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"] } // a rich-text editor
+     * ```
+     */
+    wafCountedRules?: string[];
+    /**
+     * Days to keep the WAF log: every blocked, challenged or counted request, with the
+     * `authorization` and `cookie` headers redacted, in the KMS-encrypted log group
+     * `aws-waf-logs-<stack>-<name>-…`.
+     * @default 90
+     * @example
+     * ```ts
+     * { wafLogRetentionDays: 365 }
+     * ```
+     */
+    wafLogRetentionDays?: number;
 }
 
 /** `AwsWebTierArgs` with every default applied and every value checked. */
@@ -183,6 +231,9 @@ export interface NormalizedAwsWebTierArgs extends NormalizedWebTierArgs {
     healthCheckGracePeriodSeconds: number;
     idleTimeoutSeconds: number;
     ipAddressType: "ipv4" | "dualstack";
+    wafRateWindowSeconds: WafRateWindow;
+    wafCountedRules: string[];
+    wafLogRetentionDays: number;
 }
 
 export const awsWebTierDefaults = {
@@ -194,6 +245,10 @@ export const awsWebTierDefaults = {
     healthCheckGracePeriodSeconds: 60,
     idleTimeoutSeconds: 60,
     ipAddressType: "ipv4",
+    /** Per client IP, sustained over `wafRateWindowSeconds` (see there for why 1000). */
+    rateLimitPerMinute: 1000,
+    wafRateWindowSeconds: 300,
+    wafLogRetentionDays: 90,
 } as const;
 
 /** ELB policies whose minimum is TLS 1.2 (the TLS13-1-2/1-3, TLS-1-2 and FS-1-2 families). */
@@ -213,14 +268,34 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
     if (base.port < 1024) {
         throw new Error(`WebTier port is ${base.port}, but the app runs as a non-root user without capabilities and cannot bind below 1024: use a port from 1024 to 65535.`);
     }
-    const rateProblem = wafRateLimitProblem(base.rateLimitPerMinute);
-    if (rateProblem) throw new Error(`WebTier rateLimitPerMinute is ${base.rateLimitPerMinute}, but ${rateProblem}.`);
+    // The neutral default (100, the Docker edge's nginx limit with its burst) would block an
+    // office or a carrier-grade NAT behind WAF, which has no burst allowance: AWS has its own.
+    const rateLimitPerMinute = args.rateLimitPerMinute ?? awsWebTierDefaults.rateLimitPerMinute;
+    const wafRateWindowSeconds = args.wafRateWindowSeconds ?? awsWebTierDefaults.wafRateWindowSeconds;
+    const windowProblem = wafRateWindowProblem(wafRateWindowSeconds);
+    if (windowProblem) throw new Error(`WebTier wafRateWindowSeconds is ${wafRateWindowSeconds}, but ${windowProblem}.`);
+    const rateProblem = wafRateLimitProblem(wafRateLimit(rateLimitPerMinute, wafRateWindowSeconds));
+    if (rateProblem) {
+        throw new Error(`WebTier rateLimitPerMinute is ${rateLimitPerMinute} (${wafRateLimit(rateLimitPerMinute, wafRateWindowSeconds)} per ${wafRateWindowSeconds} s window), but ${rateProblem}.`);
+    }
+    const wafCountedRules = [...(args.wafCountedRules ?? defaultCountedCommonRules)];
+    const countedProblem = countedRulesProblem(wafCountedRules);
+    if (countedProblem) throw new Error(`WebTier wafCountedRules: ${countedProblem}.`);
+    const wafLogRetentionDays = args.wafLogRetentionDays ?? awsWebTierDefaults.wafLogRetentionDays;
+    if (!isCloudWatchRetention(wafLogRetentionDays)) {
+        throw new Error(`WebTier wafLogRetentionDays is ${wafLogRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
+    }
     if (!isCloudWatchRetention(base.logRetentionDays)) {
         throw new Error(`WebTier logRetentionDays is ${base.logRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
     }
     const sizeProblem = fargateSizeProblem(base.cpu, base.memoryMiB);
     if (sizeProblem) throw new Error(`WebTier ${sizeProblem}.`);
     if (!args.network) throw new Error("WebTier network is missing: pass the VPC id, its CIDR and the public and private subnet ids.");
+    if (args.hostedZoneId === undefined && args.certificateArn === undefined) {
+        throw new Error(
+            `WebTier has neither hostedZoneId nor certificateArn, so nothing could validate a certificate for ${base.domain} and the HTTPS listener would wait on a pending one: set hostedZoneId (the Route 53 zone of the domain) or certificateArn (an issued ACM certificate).`,
+        );
+    }
 
     const accessLogsRetentionDays = args.accessLogsRetentionDays ?? awsWebTierDefaults.accessLogsRetentionDays;
     if (!isInt(accessLogsRetentionDays, 1)) {
@@ -262,6 +337,7 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
     }
     return {
         ...base,
+        rateLimitPerMinute,
         network: args.network,
         hostedZoneId: args.hostedZoneId,
         certificateArn: args.certificateArn,
@@ -275,6 +351,9 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
         healthCheckGracePeriodSeconds,
         idleTimeoutSeconds,
         ipAddressType,
+        wafRateWindowSeconds,
+        wafCountedRules,
+        wafLogRetentionDays,
     };
 }
 
@@ -303,7 +382,8 @@ const targetCpuPercent = 60;
  *   `replicas` × (`cpu`, `memoryMiB`) most of the time and up to `maxReplicas` under load.
  *   ARM64 is about 20% cheaper.
  * - Load balancer: ~$16/month plus LCUs (new connections, active connections, bytes, rules).
- * - WAF: $5/month for the web ACL, $1/month per rule (3 here) and $0.60 per million requests.
+ * - WAF: $5/month for the web ACL, $1/month per rule (3 here) and $0.60 per million requests;
+ *   its log (blocked and counted requests only) is billed as CloudWatch vended logs.
  * - CloudWatch: log ingestion ($0.50/GB) and storage for `logRetentionDays`; Container
  *   Insights metrics per task. S3 storage for access logs over `accessLogsRetentionDays`.
  * - One KMS key ($1/month) and $0.40/month per secret. Image pulls go through the network's
@@ -344,6 +424,7 @@ export class AwsWebTier extends SlipwayComponent {
         const lookups = awsLookups(this);
         const ctx = accountContext(lookups);
         const logGroupName = `/ecs/${physicalName(name, 200)}`;
+        const wafLogGroupName = `${wafLogGroupPrefix}${physicalName(name, 200)}`;
 
         // ---- encryption key for the secrets and the log group ----
         const key = new aws.kms.Key(
@@ -352,7 +433,7 @@ export class AwsWebTier extends SlipwayComponent {
                 description: `Slipway web tier ${name}: app secrets and logs`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
-                policy: ctx.apply((c) => webTierKeyPolicy(c, logGroupName)),
+                policy: ctx.apply((c) => webTierKeyPolicy(c, logGroupName, wafLogGroupName)),
             },
             this.childOpts({ protect: a.protect }),
         );
@@ -536,19 +617,21 @@ export class AwsWebTier extends SlipwayComponent {
             },
             this.childOpts(),
         );
-        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        // The writer comes from the region table (../shared/aws-regions), not from
+        // aws.elb.getServiceAccount: that lookup fails in every region opened since August 2022.
         const bucketPolicy = new aws.s3.BucketPolicy(
             this.childName("access-logs-policy"),
             {
                 bucket: bucket.bucket,
-                policy: pulumi
-                    .all([ctx, bucket.arn, elbAccount.arn])
-                    .apply(([c, bucketArn, elbAccountArn]) => accessLogsBucketPolicy(c, { bucketArn, prefix: accessLogsPrefix, elbAccountArn })),
+                policy: pulumi.all([ctx, bucket.arn]).apply(([c, bucketArn]) => accessLogsBucketPolicy(c, { bucketArn, prefix: accessLogsPrefix })),
             },
             this.childOpts({ dependsOn: [publicAccess] }),
         );
 
         // ---- certificate ----
+        // Either an issued certificate is given, or one is requested and validated through the
+        // zone: the listener takes the ARN from the CertificateValidation, so it is created only
+        // once ACM has issued the certificate (normalizeAwsWebTierArgs refuses neither).
         let listenerCertificateArn: pulumi.Input<string>;
         let validationRecords: pulumi.Output<CertificateValidationRecord[]>;
         if (a.certificateArn !== undefined) {
@@ -563,24 +646,19 @@ export class AwsWebTier extends SlipwayComponent {
             validationRecords = certificate.domainValidationOptions.apply((options) =>
                 options.map((o) => ({ name: o.resourceRecordName ?? "", type: o.resourceRecordType ?? "CNAME", value: o.resourceRecordValue ?? "" })),
             );
-            if (a.hostedZoneId !== undefined) {
-                // The certificate covers exactly one name, so there is exactly one record.
-                const record = validationRecords.apply((r) => r[0]);
-                const validationRecord = new aws.route53.Record(
-                    this.childName("certificate-validation-record"),
-                    { zoneId: a.hostedZoneId, name: record.name, type: record.type, records: [record.value], ttl: 60, allowOverwrite: true },
-                    this.childOpts(),
-                );
-                const validation = new aws.acm.CertificateValidation(
-                    this.childName("certificate-validation"),
-                    { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
-                    this.childOpts(),
-                );
-                listenerCertificateArn = validation.certificateArn;
-            } else {
-                // Nothing to wait on: see `hostedZoneId`.
-                listenerCertificateArn = certificate.arn;
-            }
+            // The certificate covers exactly one name, so there is exactly one record.
+            const record = validationRecords.apply((r) => r[0]);
+            const validationRecord = new aws.route53.Record(
+                this.childName("certificate-validation-record"),
+                { zoneId: a.hostedZoneId!, name: record.name, type: record.type, records: [record.value], ttl: 60, allowOverwrite: true },
+                this.childOpts(),
+            );
+            const validation = new aws.acm.CertificateValidation(
+                this.childName("certificate-validation"),
+                { certificateArn: certificate.arn, validationRecordFqdns: [validationRecord.fqdn] },
+                this.childOpts(),
+            );
+            listenerCertificateArn = validation.certificateArn;
         }
 
         // ---- load balancer, target group, listeners ----
@@ -661,12 +739,35 @@ export class AwsWebTier extends SlipwayComponent {
                 description: `Rate limit and AWS managed rules for the ${name} web tier`,
                 scope: "REGIONAL",
                 defaultAction: { allow: {} },
-                rules: webAclRules({ rateLimitPerMinute: a.rateLimitPerMinute, metricPrefix: aclName }),
+                rules: webAclRules({
+                    rateLimitPerMinute: a.rateLimitPerMinute,
+                    rateWindowSeconds: a.wafRateWindowSeconds,
+                    countedCommonRules: a.wafCountedRules,
+                    metricPrefix: aclName,
+                }),
                 visibilityConfig: visibility(aclName),
             },
             this.childOpts(),
         );
         new aws.wafv2.WebAclAssociation(this.childName("waf-association"), { resourceArn: alb.arn, webAclArn: webAcl.arn }, this.childOpts());
+        // What WAF blocked or counted, and why: without it a user blocked by a rule leaves no
+        // trace but a sampled request for three hours. WAF adds the log group's resource policy
+        // for its log delivery itself when logging is turned on (PutLoggingConfiguration).
+        const wafLogGroup = new aws.cloudwatch.LogGroup(
+            this.childName("waf-logs"),
+            { name: wafLogGroupName, retentionInDays: a.wafLogRetentionDays, kmsKeyId: key.arn },
+            this.childOpts({ protect: a.protect }),
+        );
+        new aws.wafv2.WebAclLoggingConfiguration(
+            this.childName("waf-logging"),
+            {
+                resourceArn: webAcl.arn,
+                logDestinationConfigs: [wafLogGroup.arn],
+                redactedFields: wafRedactedFields(),
+                loggingFilter: wafLoggingFilter(),
+            },
+            this.childOpts(),
+        );
 
         // ---- ECS ----
         const cluster = new aws.ecs.Cluster(

@@ -10,16 +10,19 @@ import {
     policyDocument,
     serviceTrustPolicy,
 } from "../shared/iam";
+import { elbLogDeliveryService, elbLogPrincipal } from "../shared/aws-regions";
 
 /**
  * Policy of the tier's KMS key. The account statement lets IAM policies grant use of the key
  * (that is how the execution role gets `kms:Decrypt`); CloudWatch Logs may use it only for this
- * tier's log group, pinned through the encryption context it always sends.
+ * tier's log groups (the app's and, when given, the WAF's), each pinned through the encryption
+ * context CloudWatch Logs always sends.
  */
-export function webTierKeyPolicy(ctx: AccountContext, appLogGroupName: string): string {
+export function webTierKeyPolicy(ctx: AccountContext, appLogGroupName: string, wafLogGroupName?: string): string {
     return policyDocument([
         accountAdministersKey(ctx, "AccountAdministersAndDelegatesToIam"),
         logsMayUseKey(ctx, "CloudWatchLogsEncryptsThisTiersLogGroup", appLogGroupName),
+        ...(wafLogGroupName === undefined ? [] : [logsMayUseKey(ctx, "CloudWatchLogsEncryptsThisTiersWafLogs", wafLogGroupName)]),
     ]);
 }
 
@@ -54,32 +57,23 @@ export function executionSecretsPolicy(ctx: AccountContext, secretArns: string[]
     ]);
 }
 
-/** The principal ALB access-log delivery uses in regions opened after August 2022. */
-export const elbLogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com";
+export { elbLogDeliveryService };
 
 /**
  * Policy of the access-log bucket: TLS only, and ELB log delivery may write under the prefix
- * for this account and nothing else. Older regions deliver as the region's ELB account, newer
- * ones as the log-delivery service, so both are allowed.
+ * for this account and nothing else. The writer is the one the region uses (its ELB account
+ * before August 2022, the log-delivery service after: see ../shared/aws-regions), so no
+ * principal is granted that the region never writes as.
  */
-export function accessLogsBucketPolicy(
-    ctx: AccountContext,
-    p: { bucketArn: string; prefix: string; elbAccountArn: string },
-): string {
+export function accessLogsBucketPolicy(ctx: AccountContext, p: { bucketArn: string; prefix: string }): string {
     const logObjects = `${p.bucketArn}/${p.prefix}/AWSLogs/${ctx.accountId}/*`;
+    const principal = elbLogPrincipal(ctx.region, ctx.partition);
     return policyDocument([
         denyInsecureTransport(p.bucketArn),
         {
-            Sid: "ElbAccountWritesAccessLogs",
+            Sid: "AWS" in principal ? "ElbAccountWritesAccessLogs" : "ElbLogDeliveryWritesAccessLogs",
             Effect: "Allow",
-            Principal: { AWS: p.elbAccountArn },
-            Action: "s3:PutObject",
-            Resource: logObjects,
-        },
-        {
-            Sid: "ElbLogDeliveryWritesAccessLogs",
-            Effect: "Allow",
-            Principal: { Service: elbLogDeliveryService },
+            Principal: principal,
             Action: "s3:PutObject",
             Resource: logObjects,
         },

@@ -42,6 +42,10 @@ export const defaultCostAssumptions: Readonly<Required<Omit<CostAssumptions, "av
     // connections are re-recorded every minute: ~75 M records, ~10 GB. Check the log group's
     // IncomingBytes metric after a week and set the real figure.
     flowLogsGb: 8,
+    // WAF log records (~1.5 KB each, full request headers) of the requests a rule blocked or
+    // counted, the only ones the web tier's logging filter keeps: ~2% of 30 M requests
+    // (scanners, floods, oversized bodies counted by SizeRestrictions_BODY) ≈ 0.9 GB.
+    wafLogsGb: 1,
     // PostgreSQL slow-query/upgrade logs, cache slow/engine logs, Container Insights events.
     serviceLogsGb: 0.5,
     // 90 days of compressed daily dumps of a database of a few GB.

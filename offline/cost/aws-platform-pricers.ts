@@ -140,6 +140,11 @@ function logGroupKind(r: RecordedResource, p: AwsRegionPrices, ctx: PricingConte
         const seconds = num(flowLog.inputs.maxAggregationInterval) ?? 600;
         return { gb: assumptions.flowLogsGb, key: "flowLogsGb", ingest: p.vendedLogsIngestGb, note: `${seconds} s records` };
     }
+    // WAF logs are vended logs too; only a web ACL's logging configuration writes to them.
+    const wafLogged = graph
+        .ofType("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+        .some((c) => ((c.inputs.logDestinationConfigs ?? []) as unknown[]).some((d) => (str(d) ?? "").replace(/:\*$/, "").endsWith(`:log-group:${name}`)));
+    if (wafLogged) return { gb: assumptions.wafLogsGb, key: "wafLogsGb", ingest: p.vendedLogsIngestGb, note: "blocked and counted requests" };
     const writers = graph.ofType(taskDefinitionType).filter((td) => {
         const containers = JSON.parse(str(td.inputs.containerDefinitions) ?? "[]") as { logConfiguration?: { options?: Record<string, string> } }[];
         return containers.some((c) => c.logConfiguration?.options?.["awslogs-group"] === name);

@@ -50,6 +50,9 @@ const awsPricers: Readonly<Record<string, Pricer<AwsRegionPrices>>> = {
     "aws:ecr/repository:Repository": priceEcrRepository,
 };
 
+/** Why an AWS resource is not priced when its region has no prices. */
+export const regionReason = (region: string): string => `no AWS prices for region ${region} in offline/cost/prices.ts`;
+
 /** The region the AWS provider deploys to, if the stack has one. */
 function awsRegionOf(graph: Graph): string | undefined {
     const provider = graph.resources.find((r) => r.type === "pulumi:providers:aws");
@@ -74,7 +77,7 @@ export function estimateCost(graph: Graph, overrides?: CostAssumptionOverrides):
     const price = (r: RecordedResource): Priced => {
         const aws = awsPricers[r.type];
         if (aws) {
-            if (!awsTable) return { notPriced: `no AWS prices for region ${awsRegion ?? "(unset)"} in offline/cost/prices.ts` };
+            if (!awsTable) return { notPriced: regionReason(awsRegion ?? "(unset)") };
             return aws(r, awsTable, ctx);
         }
         const digitalOcean = digitalOceanPricers[r.type];
@@ -84,6 +87,10 @@ export function estimateCost(graph: Graph, overrides?: CostAssumptionOverrides):
         return { notPriced: `no price rule for ${r.type}` };
     };
 
+    const regionNotPriced =
+        awsRegion !== undefined && !awsTable && graph.resources.some((r) => isBillable(r) && awsPricers[r.type])
+            ? { region: awsRegion, pricedRegions: Object.keys(awsPrices) }
+            : undefined;
     const lines: CostLine[] = [];
     const notPriced: NotPricedResource[] = [];
     for (const r of graph.resources.filter(isBillable)) {
@@ -96,6 +103,7 @@ export function estimateCost(graph: Graph, overrides?: CostAssumptionOverrides):
         currency,
         priceDate,
         region: awsRegion ?? digitalOceanRegionOf(graph) ?? "local",
+        ...(regionNotPriced ? { regionNotPriced } : {}),
         lines,
         notPriced,
         assumptions,

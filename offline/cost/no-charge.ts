@@ -39,6 +39,7 @@ const aws: Record<string, string> = {
     "aws:lb/listener:Listener": "priced on the load balancer",
     "aws:lb/listenerRule:ListenerRule": "priced on the load balancer (rule evaluations are an LCU dimension)",
     "aws:wafv2/webAclAssociation:WebAclAssociation": "priced on the web ACL",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": "its log is priced on the log group (vended-log ingestion and storage)",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": configOnly,
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": configOnly,
     "aws:s3/bucketVersioning:BucketVersioning": `${configOnly} (noncurrent versions count in the bucket's stored GB)`,

@@ -34,6 +34,11 @@ export interface CostEstimate {
     priceDate: string;
     /** The AWS region priced, the DigitalOcean region, or `local`. */
     region: string;
+    /**
+     * Set when the stack deploys to an AWS region the price table has no figures for: every
+     * AWS resource is then in `notPriced`, and `monthlyUsd` covers only the rest.
+     */
+    regionNotPriced?: { region: string; pricedRegions: string[] };
     /** One per custom resource that is priced or free of charge. */
     lines: CostLine[];
     /** Custom resources the table has no price for: never counted as zero. */

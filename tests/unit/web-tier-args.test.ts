@@ -6,7 +6,7 @@ import { normalizeWebTierArgs } from "../../components/web-tier/index";
 
 const network = { vpcId: "vpc-1", vpcCidr: "10.0.0.0/16", publicSubnetIds: ["subnet-a"], privateSubnetIds: ["subnet-b"] };
 const minimal = { domain: "app.example.com", image: "ghcr.io/acme/web:1.0.0" };
-const aws = (extra: Partial<AwsWebTierArgs> = {}) => normalizeAwsWebTierArgs({ ...minimal, network, ...extra });
+const aws = (extra: Partial<AwsWebTierArgs> = {}) => normalizeAwsWebTierArgs({ ...minimal, network, hostedZoneId: "Z0123456789ABC", ...extra });
 
 describe("normalizeWebTierArgs", () => {
     it("applies the safe production defaults", () => {
@@ -87,9 +87,18 @@ describe("normalizeAwsWebTierArgs", () => {
             healthCheckGracePeriodSeconds: 60,
             idleTimeoutSeconds: 60,
             ipAddressType: "ipv4",
+            rateLimitPerMinute: 1000,
+            wafRateWindowSeconds: 300,
+            wafCountedRules: ["SizeRestrictions_BODY"],
+            wafLogRetentionDays: 90,
         });
-        expect(aws().hostedZoneId).toBeUndefined();
+        expect(aws().hostedZoneId).toBe("Z0123456789ABC");
         expect(aws().certificateArn).toBeUndefined();
+    });
+
+    it("needs a hosted zone or an issued certificate, so the HTTPS listener never waits on a pending one", () => {
+        expect(() => aws({ hostedZoneId: undefined })).toThrow(/neither hostedZoneId nor certificateArn.*set hostedZoneId .* or certificateArn/);
+        expect(aws({ hostedZoneId: undefined, certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/x" }).certificateArn).toMatch(/^arn:aws:acm:/);
     });
 
     it("needs at least two replicas and names the value given", () => {
@@ -100,7 +109,10 @@ describe("normalizeAwsWebTierArgs", () => {
     it("rejects what AWS would refuse at deploy time", () => {
         const bad: Array<[Partial<AwsWebTierArgs>, RegExp]> = [
             [{ port: 80 }, /port is 80.*non-root/],
-            [{ rateLimitPerMinute: 9 }, /rateLimitPerMinute is 9.*from 10/],
+            [{ rateLimitPerMinute: 9, wafRateWindowSeconds: 60 }, /rateLimitPerMinute is 9 \(9 per 60 s window\).*from 10/],
+            [{ wafRateWindowSeconds: 30 as 60 }, /wafRateWindowSeconds is 30.*60, 120, 300, 600/],
+            [{ wafCountedRules: ["SizeRestrictions_BODY", "SizeRestrictions_BODY"] }, /wafCountedRules: "SizeRestrictions_BODY" is listed twice/],
+            [{ wafLogRetentionDays: 0 }, /wafLogRetentionDays is 0.*CloudWatch/],
             [{ rateLimitPerMinute: 3_000_000_000 }, /rateLimitPerMinute is 3000000000/],
             [{ logRetentionDays: 100 }, /logRetentionDays is 100.*CloudWatch/],
             [{ cpu: 300 }, /cpu 300 is not a Fargate size/],

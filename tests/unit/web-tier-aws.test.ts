@@ -18,6 +18,7 @@ const T = {
     record: "aws:route53/record:Record",
     waf: "aws:wafv2/webAcl:WebAcl",
     wafAssoc: "aws:wafv2/webAclAssociation:WebAclAssociation",
+    wafLogging: "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
     cluster: "aws:ecs/cluster:Cluster",
     service: "aws:ecs/service:Service",
     taskDef: "aws:ecs/taskDefinition:TaskDefinition",
@@ -110,7 +111,7 @@ describe("AwsWebTier structure", () => {
         expect((await resolve(tier.url)).value).toBe("https://app.example.com");
         expect((await resolve(tier.loadBalancerArnSuffix)).value).toMatch(new RegExp(`^app/${inputs(graph.one(T.alb)).name}/`));
         expect((await resolve(tier.targetGroupArnSuffix)).value).toMatch(new RegExp(`^targetgroup/${inputs(graph.one(T.tg)).name}/`));
-        expect((await resolve(tier.logGroupName)).value).toBe(inputs(graph.one(T.logGroup)).name);
+        expect((await resolve(tier.logGroupName)).value).toBe(inputs(graph.byName("web-logs")).name);
         expect((await resolve(tier.accessLogsBucket)).value).toBe(inputs(graph.one(T.bucket)).bucket);
         expect((await resolve(tier.clusterName)).value).toBe(inputs(graph.one(T.cluster)).name);
         expect((await resolve(tier.serviceName)).value).toBe(inputs(graph.one(T.service)).name);
@@ -248,14 +249,17 @@ describe("AwsWebTier certificate and DNS", () => {
         expect(inputs(graph.byName("web-dns-aaaa"))).toMatchObject({ type: "AAAA", name: "app.example.com" });
     });
 
-    it("without a hosted zone: requests the certificate, creates no DNS, and exposes the records to add", async () => {
-        const { graph, tier } = await build({ hostedZoneId: undefined });
-        const cert = graph.one(T.cert);
-        expect(graph.ofType(T.record)).toHaveLength(0);
-        expect(graph.ofType(T.certValidation)).toHaveLength(0);
-        expect(graph.dependsOn(listener(graph, 443), cert)).toBe(true);
-        const records = (await resolve(tier.certificateValidationRecords)).value;
-        expect(records).toEqual([{ name: expect.stringContaining("app.example.com"), type: "CNAME", value: expect.stringContaining("acm-validations") }]);
+    it("refuses to request a certificate nothing would validate: neither a hosted zone nor an issued certificate", () => {
+        // Before: the certificate was requested and the listener took its ARN directly, so the
+        // first pulumi up failed on a certificate still pending validation.
+        expect(() => new AwsWebTier("web", { ...baseArgs(), hostedZoneId: undefined })).toThrow(/neither hostedZoneId nor certificateArn.*app\.example\.com/);
+    });
+
+    it("the listener's certificate ARN comes from the validation, never from the pending certificate", async () => {
+        const { graph } = await build();
+        const https = listener(graph, 443);
+        expect(https.propertyDependencies.certificateArn ?? []).toEqual([graph.one(T.certValidation).urn]);
+        expect(graph.dependsOn(graph.one(T.certValidation), graph.byName("web-certificate-validation-record"))).toBe(true);
     });
 
     it("with certificateArn: uses it and requests nothing", async () => {
@@ -270,7 +274,7 @@ describe("AwsWebTier certificate and DNS", () => {
 });
 
 describe("AwsWebTier WAF", () => {
-    it("allows by default, rate-limits per IP over a 60 s window, then runs the AWS managed groups, and is attached to the ALB", async () => {
+    it("allows by default, rate-limits per IP over a 5-minute window, then runs the AWS managed groups, and is attached to the ALB", async () => {
         const { graph, tier } = await build({ rateLimitPerMinute: 250 });
         const acl = inputs(graph.one(T.waf));
         expect(acl.scope).toBe("REGIONAL");
@@ -278,7 +282,8 @@ describe("AwsWebTier WAF", () => {
         expect(acl.visibilityConfig).toMatchObject({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true });
         const rules = acl.rules as Obj[];
         const rate = rules.find((r) => r.statement.rateBasedStatement);
-        expect(rate).toMatchObject({ priority: 0, action: { block: {} }, statement: { rateBasedStatement: { limit: 250, aggregateKeyType: "IP", evaluationWindowSec: 60 } } });
+        // 250 a minute sustained over 300 s: 1250 requests in the window.
+        expect(rate).toMatchObject({ priority: 0, action: { block: {} }, statement: { rateBasedStatement: { limit: 1250, aggregateKeyType: "IP", evaluationWindowSec: 300 } } });
         const groups = rules.filter((r) => r.statement.managedRuleGroupStatement).map((r) => r.statement.managedRuleGroupStatement.name);
         expect(groups).toEqual(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]);
         for (const r of rules) expect(r.visibilityConfig).toMatchObject({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true });
@@ -287,8 +292,51 @@ describe("AwsWebTier WAF", () => {
         expect(assoc.resourceArn).toMatch(/:loadbalancer\/app\//);
     });
 
-    it("refuses a rate limit below WAF's minimum of 10", () => {
-        expect(() => new AwsWebTier("web", { ...baseArgs(), rateLimitPerMinute: 9 })).toThrow(/rateLimitPerMinute is 9\b.*10/);
+    it("does not block offices or carrier-grade NAT by default: 1000 a minute per IP over 5 minutes", async () => {
+        // Before: 100 requests per IP per minute, a limit a few colleagues behind one NAT reach.
+        const { graph } = await build();
+        const rate = (inputs(graph.one(T.waf)).rules as Obj[]).find((r) => r.statement.rateBasedStatement)!;
+        expect(rate.statement.rateBasedStatement).toMatchObject({ limit: 5000, evaluationWindowSec: 300 });
+        const { graph: oneMinute } = await build({ rateLimitPerMinute: 600, wafRateWindowSeconds: 60 });
+        const fast = (inputs(oneMinute.one(T.waf)).rules as Obj[]).find((r) => r.statement.rateBasedStatement)!;
+        expect(fast.statement.rateBasedStatement).toMatchObject({ limit: 600, evaluationWindowSec: 60 });
+    });
+
+    it("counts SizeRestrictions_BODY instead of blocking every body over 8 KB, and counts what else is asked", async () => {
+        const crs = (g: { one(t: string): RecordedResource }) =>
+            (inputs(g.one(T.waf)).rules as Obj[]).find((r) => r.name === "AWSManagedRulesCommonRuleSet")!.statement.managedRuleGroupStatement;
+        const { graph } = await build();
+        expect(crs(graph).ruleActionOverrides).toEqual([{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }]);
+        const { graph: more } = await build({ wafCountedRules: ["SizeRestrictions_BODY", "CrossSiteScripting_BODY"] });
+        expect(crs(more).ruleActionOverrides.map((o: Obj) => o.name)).toEqual(["SizeRestrictions_BODY", "CrossSiteScripting_BODY"]);
+        const known = (inputs(graph.one(T.waf)).rules as Obj[]).find((r) => r.name === "AWSManagedRulesKnownBadInputsRuleSet")!;
+        expect(known.statement.managedRuleGroupStatement.ruleActionOverrides).toBeUndefined();
+    });
+
+    it("logs blocked and counted requests to a KMS-encrypted aws-waf-logs- group, authorization and cookie redacted", async () => {
+        const { graph, tier } = await build({ wafLogRetentionDays: 30 });
+        const group = graph.byName("web-waf-logs");
+        expect(inputs(group).name).toMatch(/^aws-waf-logs-test-web-[0-9a-f]{6}$/);
+        expect(inputs(group)).toMatchObject({ retentionInDays: 30, kmsKeyId: expect.stringMatching(/^arn:aws:kms:/) });
+        const logging = inputs(graph.one(T.wafLogging));
+        expect(logging.resourceArn).toBe((await resolve(tier.webAclArn)).value);
+        expect(logging.logDestinationConfigs).toEqual([`arn:aws:logs:us-east-1:123456789012:log-group:${inputs(group).name}`]);
+        expect(logging.redactedFields).toEqual([{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
+        expect(logging.loggingFilter.defaultBehavior).toBe("DROP");
+        const kept = logging.loggingFilter.filters.flatMap((f: Obj) => f.conditions.map((c: Obj) => c.actionCondition.action));
+        expect(kept).toEqual(expect.arrayContaining(["BLOCK", "COUNT", "EXCLUDED_AS_COUNT"]));
+        expect(kept).not.toContain("ALLOW");
+        // CloudWatch Logs may use the tier's key for exactly this group too.
+        const keyPolicy = json(graph.one(T.key), "policy");
+        const waf = (keyPolicy.Statement as Obj[]).find((s) => s.Sid === "CloudWatchLogsEncryptsThisTiersWafLogs")!;
+        expect(waf.Condition.ArnEquals["kms:EncryptionContext:aws:logs:arn"]).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${inputs(group).name}`);
+    });
+
+    it("refuses limits and settings WAF would reject, naming the value", () => {
+        expect(() => new AwsWebTier("web", { ...baseArgs(), rateLimitPerMinute: 9, wafRateWindowSeconds: 60 })).toThrow(/rateLimitPerMinute is 9\b.*10/);
+        expect(() => new AwsWebTier("web", { ...baseArgs(), wafRateWindowSeconds: 90 as 60 })).toThrow(/wafRateWindowSeconds is 90.*60, 120, 300, 600/);
+        expect(() => new AwsWebTier("web", { ...baseArgs(), wafCountedRules: ["no spaces"] })).toThrow(/wafCountedRules: "no spaces"/);
+        expect(() => new AwsWebTier("web", { ...baseArgs(), wafLogRetentionDays: 45 })).toThrow(/wafLogRetentionDays is 45/);
     });
 });
 
@@ -391,7 +439,7 @@ describe("AwsWebTier task definition", () => {
 
     it("logs through awslogs to the tier's encrypted log group with the configured retention", async () => {
         const { graph } = await build({ logRetentionDays: 30 });
-        const group = inputs(graph.one(T.logGroup));
+        const group = inputs(graph.byName("web-logs"));
         expect(group.retentionInDays).toBe(30);
         expect(group.kmsKeyId).toMatch(/^arn:aws:kms:/);
         const log = containerDef(graph).logConfiguration as Obj;
@@ -503,7 +551,7 @@ describe("AwsWebTier encryption and access-log bucket", () => {
         const { graph } = await build();
         const key = graph.one(T.key);
         expect(inputs(key).enableKeyRotation).toBe(true);
-        for (const r of [key, graph.one(T.logGroup), graph.one(T.bucket)]) expect(r.protect, r.name).toBe(true);
+        for (const r of [key, graph.byName("web-logs"), graph.byName("web-waf-logs"), graph.one(T.bucket)]) expect(r.protect, r.name).toBe(true);
         for (const r of [graph.one(T.alb), graph.one(T.service), graph.one(T.waf)]) expect(r.protect, r.name).toBe(false);
         const { graph: unprotected } = await build({ protect: false });
         expect(unprotected.resources.filter((r) => r.protect)).toHaveLength(0);
@@ -531,12 +579,18 @@ describe("AwsWebTier encryption and access-log bucket", () => {
         const logsPath = `arn:aws:s3:::${name}/alb/AWSLogs/123456789012/*`;
         expect(statements.filter((s) => s.Effect === "Allow").map((s) => [s.Principal, s.Action, s.Resource])).toEqual([
             [{ AWS: "arn:aws:iam::127311923021:root" }, "s3:PutObject", logsPath],
-            [{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, "s3:PutObject", logsPath],
         ]);
     });
 
-    it("uses the region's ELB log-delivery account", async () => {
-        const { graph } = await recordResources(() => new AwsWebTier("web", baseArgs()), { region: "eu-west-1", config: { "aws:region": "eu-west-1" } });
-        expect(inputs(graph.one(T.bucketPolicy)).policy).toContain("arn:aws:iam::156460612806:root");
+    it("lets the region's own ELB writer in: its account before August 2022, the log-delivery service after", async () => {
+        const policyIn = async (region: string) => {
+            const { graph } = await recordResources(() => new AwsWebTier("web", baseArgs()), { region, config: { "aws:region": region } });
+            return (json(graph.one(T.bucketPolicy), "policy").Statement as Obj[]).filter((s) => s.Effect === "Allow").map((s) => s.Principal);
+        };
+        expect(await policyIn("eu-west-1")).toEqual([{ AWS: "arn:aws:iam::156460612806:root" }]);
+        // Before: both had no account in the table and the plan died serializing the policy.
+        expect(await policyIn("ap-northeast-2")).toEqual([{ AWS: "arn:aws:iam::600734575887:root" }]);
+        expect(await policyIn("eu-south-1")).toEqual([{ AWS: "arn:aws:iam::635631232127:root" }]);
+        expect(await policyIn("ap-southeast-4")).toEqual([{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }]);
     });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type AccountContext, logGroupArn } from "../../components/shared/iam";
 import { buildContainerDefinition, healthCheckCommand, type ContainerDefinitionInput } from "../../components/web-tier/container-definition";
 import { accessLogsBucketPolicy, ecsTasksTrustPolicy, elbLogDeliveryService, executionSecretsPolicy, webTierKeyPolicy } from "../../components/web-tier/policies";
-import { managedRuleGroups, visibility, wafRateLimitProblem, webAclRules } from "../../components/web-tier/waf-rules";
+import { managedRuleGroups, visibility, wafLoggingFilter, wafRateLimitProblem, wafRedactedFields, webAclRules } from "../../components/web-tier/waf-rules";
 
 const ctx: AccountContext = { accountId: "111122223333", partition: "aws", region: "eu-west-1", dnsSuffix: "amazonaws.com" };
 const cn: AccountContext = { accountId: "444455556666", partition: "aws-cn", region: "cn-north-1", dnsSuffix: "amazonaws.com.cn" };
@@ -48,18 +48,26 @@ describe("policy documents", () => {
         expect(() => executionSecretsPolicy(ctx, [], "k")).toThrow(/at least one secret/);
     });
 
-    it("bucket policy: TLS only, ELB writes only under prefix/AWSLogs/<account>", () => {
-        const doc = JSON.parse(
-            accessLogsBucketPolicy(ctx, { bucketArn: "arn:aws:s3:::logs", prefix: "alb", elbAccountArn: "arn:aws:iam::156460612806:root" }),
-        );
-        const [deny, legacy, service] = doc.Statement;
+    it("bucket policy: TLS only, the region's ELB writer writes only under prefix/AWSLogs/<account>", () => {
+        const doc = JSON.parse(accessLogsBucketPolicy(ctx, { bucketArn: "arn:aws:s3:::logs", prefix: "alb" }));
+        const [deny, writer, ...rest] = doc.Statement;
+        expect(rest).toEqual([]);
         expect(deny).toMatchObject({ Effect: "Deny", Principal: "*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
         expect(deny.Resource).toEqual(["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"]);
-        for (const s of [legacy, service]) {
-            expect(s).toMatchObject({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/alb/AWSLogs/111122223333/*" });
-        }
-        expect(legacy.Principal).toEqual({ AWS: "arn:aws:iam::156460612806:root" });
-        expect(service.Principal).toEqual({ Service: elbLogDeliveryService });
+        expect(writer).toMatchObject({ Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::logs/alb/AWSLogs/111122223333/*" });
+        expect(writer.Principal).toEqual({ AWS: "arn:aws:iam::156460612806:root" });
+        const zurich = JSON.parse(accessLogsBucketPolicy({ ...ctx, region: "eu-central-2" }, { bucketArn: "arn:aws:s3:::logs", prefix: "alb" }));
+        expect(zurich.Statement[1].Principal).toEqual({ Service: elbLogDeliveryService });
+    });
+
+    it("key policy: CloudWatch Logs may use the key for the app's group and, when given, the WAF's", () => {
+        const statements = (doc: string) => (JSON.parse(doc).Statement as { Sid: string; Condition?: { ArnEquals?: Record<string, string> } }[]);
+        expect(statements(webTierKeyPolicy(ctx, "/ecs/x")).map((s) => s.Sid)).toEqual(["AccountAdministersAndDelegatesToIam", "CloudWatchLogsEncryptsThisTiersLogGroup"]);
+        const both = statements(webTierKeyPolicy(ctx, "/ecs/x", "aws-waf-logs-x"));
+        expect(both.map((s) => s.Condition?.ArnEquals?.["kms:EncryptionContext:aws:logs:arn"]).filter(Boolean)).toEqual([
+            "arn:aws:logs:eu-west-1:111122223333:log-group:/ecs/x",
+            "arn:aws:logs:eu-west-1:111122223333:log-group:aws-waf-logs-x",
+        ]);
     });
 
     it("log group ARNs follow the partition", () => {
@@ -118,8 +126,10 @@ describe("container definition", () => {
 });
 
 describe("WAF rules", () => {
+    const base = { rateLimitPerMinute: 100, rateWindowSeconds: 60 as const, countedCommonRules: [] as string[], metricPrefix: "web-abc" };
+
     it("puts the per-IP rate limit first, then the managed groups without overriding their actions", () => {
-        const rules = webAclRules({ rateLimitPerMinute: 100, metricPrefix: "web-abc" });
+        const rules = webAclRules(base);
         expect(rules.map((r) => [r.name, r.priority])).toEqual([
             ["rate-limit-per-ip", 0],
             [managedRuleGroups[0], 1],
@@ -136,11 +146,29 @@ describe("WAF rules", () => {
         expect(new Set(rules.map((r) => r.visibilityConfig.metricName)).size).toBe(3);
     });
 
-    it("enforces WAF's limit bounds", () => {
+    it("scales the per-minute rate to the window, and counts the named core-rule-set rules only", () => {
+        const rules = webAclRules({ ...base, rateLimitPerMinute: 1000, rateWindowSeconds: 300, countedCommonRules: ["SizeRestrictions_BODY"] });
+        expect(rules[0].statement).toEqual({ rateBasedStatement: { limit: 5000, aggregateKeyType: "IP", evaluationWindowSec: 300 } });
+        expect(rules[1].statement).toMatchObject({ managedRuleGroupStatement: { ruleActionOverrides: [{ name: "SizeRestrictions_BODY", actionToUse: { count: {} } }] } });
+        expect((rules[2].statement.managedRuleGroupStatement as Record<string, unknown>).ruleActionOverrides).toBeUndefined();
+    });
+
+    it("enforces WAF's limit bounds, windows and rule names", () => {
         expect(wafRateLimitProblem(10)).toBeUndefined();
         expect(wafRateLimitProblem(9)).toMatch(/from 10/);
         expect(wafRateLimitProblem(10.5)).toBeDefined();
-        expect(() => webAclRules({ rateLimitPerMinute: 5, metricPrefix: "x" })).toThrow(/rateLimitPerMinute is 5/);
+        expect(() => webAclRules({ ...base, rateLimitPerMinute: 5 })).toThrow(/rateLimitPerMinute is 5/);
+        expect(() => webAclRules({ ...base, rateWindowSeconds: 30 as 60 })).toThrow(/rateWindowSeconds is 30/);
+        expect(() => webAclRules({ ...base, countedCommonRules: ["a", "a"] })).toThrow(/"a" is listed twice/);
+    });
+
+    it("logs only what a rule blocked, challenged or counted, and never credentials or cookies", () => {
+        const filter = wafLoggingFilter();
+        expect(filter.defaultBehavior).toBe("DROP");
+        expect(filter.filters).toHaveLength(1);
+        expect(filter.filters[0]).toMatchObject({ behavior: "KEEP", requirement: "MEETS_ANY" });
+        expect(filter.filters[0].conditions.map((c) => c.actionCondition.action).sort()).toEqual(["BLOCK", "CAPTCHA", "CHALLENGE", "COUNT", "EXCLUDED_AS_COUNT"]);
+        expect(wafRedactedFields()).toEqual([{ singleHeader: { name: "authorization" } }, { singleHeader: { name: "cookie" } }]);
     });
 
     it("keeps metric names within WAF's character set and length", () => {
