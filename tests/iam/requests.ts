@@ -8,6 +8,7 @@
  * Then the requests that must be refused: another principal or account, plain HTTP, an anonymous
  * reader, another key, another encryption, a wrong source.
  */
+import { offlineLookup } from "../../offline/lookups";
 import type { RecordedResource } from "../../offline/recorder";
 import type { ApiRequest } from "./evaluate";
 import type { IamModel } from "./model";
@@ -275,34 +276,39 @@ export function allowedRequests(m: IamModel): ApiRequest[] {
         if (!logs?.enabled) continue;
         const object = `arn:aws:s3:::${logs.bucket}/${logs.prefix ? `${logs.prefix}/` : ""}AWSLogs/${acct}/elasticloadbalancing/${region}/2025/01/31/${acct}_elasticloadbalancing_${region}_app.log.gz`;
         const workload = `ALB access logs (${lb.name})`;
-        out.push({ workload, what: "deliver a log file (service principal)", principal: "logdelivery.elasticloadbalancing.amazonaws.com", action: "s3:PutObject", resource: object, context: { ...TLS, "aws:SourceAccount": acct }, expect: "Allowed" });
-        const elbAccount = elbAccountIn(m);
-        if (elbAccount) {
-            out.push({
-                workload,
-                what: "deliver a log file (the region's ELB account)",
-                principal: `arn:aws:iam::${elbAccount}:root`,
-                action: "s3:PutObject",
-                resource: object,
-                context: TLS,
-                expect: "Allowed",
-                callerPolicies: [elbAccountAssumption],
-            });
-        }
+        const elbAccount = elbLogAccount(region);
+        // Regions opened before August 2022 deliver as their ELB account (whose own policies are
+        // AWS's, unseen: assumed to allow its delivery); newer ones as the log-delivery service.
+        out.push(
+            elbAccount
+                ? { workload, what: "deliver a log file (the region's ELB account)", principal: `arn:aws:iam::${elbAccount}:root`, action: "s3:PutObject", resource: object, context: TLS, expect: "Allowed", callerPolicies: [elbAccountAssumption] }
+                : { workload, what: "deliver a log file (the log-delivery service)", principal: "logdelivery.elasticloadbalancing.amazonaws.com", action: "s3:PutObject", resource: object, context: { ...TLS, "aws:SourceAccount": acct }, expect: "Allowed" },
+        );
+    }
+
+    // S3 server access logging delivers as logging.s3.amazonaws.com, naming the logged bucket as its source.
+    for (const logging of m.graph.resources.filter((r) => /^aws:s3\/bucketLogging(V2)?:/.test(r.type))) {
+        const source = `arn:aws:s3:::${logging.inputs.bucket}`;
+        out.push({
+            workload: `S3 server access logs (${logging.name})`,
+            what: "deliver a log file for the logged bucket",
+            principal: "logging.s3.amazonaws.com",
+            action: "s3:PutObject",
+            resource: `arn:aws:s3:::${logging.inputs.targetBucket}/${logging.inputs.targetPrefix ?? ""}2025-01-31-00-00-00-0123456789ABCDEF`,
+            context: { ...TLS, "aws:SourceAccount": acct, "aws:SourceArn": source },
+            expect: "Allowed",
+        });
     }
     return out;
 }
 
-/** AWS's ELB log-delivery account, as the access-log bucket policy names it. */
-function elbAccountIn(m: IamModel): string | undefined {
-    for (const p of m.bucketPolicies.values()) {
-        for (const s of [p.policy.Statement].flat() as { Principal?: { AWS?: string } }[]) {
-            const arn = typeof s.Principal?.AWS === "string" ? s.Principal.AWS : undefined;
-            const account = arn && /^arn:aws:iam::(\d{12}):root$/.exec(arn)?.[1];
-            if (account && account !== m.accountId) return account;
-        }
+/** The region's ELB log-delivery account, as the program's lookup answers it; none in newer regions. */
+function elbLogAccount(region: string): string | undefined {
+    try {
+        return String(offlineLookup("aws:elb/getServiceAccount:getServiceAccount", {}, region).id);
+    } catch {
+        return undefined;
     }
-    return undefined;
 }
 
 /** The ELB account's own side of a cross-account write: AWS's, unseen; assumed to allow the delivery. */
@@ -332,7 +338,8 @@ export function deniedRequests(m: IamModel, allowed: ApiRequest[]): ApiRequest[]
     const runTask = find((r) => r.action === "ecs:RunTask", "RunTask");
     const taskTrust = find((r) => r.what === "assume the task role", "task role trust");
     const flowTrust = find((r) => r.principal === "vpc-flow-logs.amazonaws.com", "flow-log trust");
-    const albLog = find((r) => r.principal === "logdelivery.elasticloadbalancing.amazonaws.com", "ALB log delivery");
+    const albLog = find((r) => r.workload.startsWith("ALB access logs"), "ALB log delivery");
+    const s3Log = allowed.find((r) => r.principal === "logging.s3.amazonaws.com");
     const otherRole = m.roles.find((r) => `role:${r.name}` !== put.principal && /task-role/.test(r.name));
     const vary = (r: ApiRequest, what: string, change: Partial<ApiRequest>, expect: ApiRequest["expect"]): ApiRequest => ({ ...r, what, ...change, expect });
     const out: ApiRequest[] = [
@@ -361,6 +368,7 @@ export function deniedRequests(m: IamModel, allowed: ApiRequest[]): ApiRequest[]
         vary(albLog, "ALB log delivery outside this account's prefix", { resource: albLog.resource.replace(`/AWSLogs/${acct}/`, `/AWSLogs/${OTHER_ACCOUNT}/`) }, "ImplicitlyDenied"),
         vary(albLog, "ALB log delivery over plain HTTP", { context: { ...albLog.context, "aws:SecureTransport": "false" } }, "ExplicitlyDenied"),
     ];
+    if (s3Log) out.push(vary(s3Log, "S3 logs another bucket into it", { context: { ...s3Log.context, "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket" } }, "ImplicitlyDenied"));
     if (otherRole) out.push(vary(put, `${otherRole.name} writes to the backups`, { principal: `role:${otherRole.name}` }, "ImplicitlyDenied"));
     if (foreignSecret) out.push(vary(secret, "read another workload's secret", { resource: foreignSecret.resource }, "ImplicitlyDenied"));
     return out;
