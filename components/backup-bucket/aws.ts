@@ -5,6 +5,7 @@ import { SlipwayComponent } from "../shared/component";
 import { nameLimits, physicalName } from "../shared/naming";
 import { type AwsBackupJobArgs, type AwsBackupJobResources, createAwsBackupJob, normalizeAwsBackupJob, resticPrefix, resticSnapshotsPrefix } from "./aws-job";
 import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
+import { accessLogsBucketPolicy, accessLogsPrefix, accessLogsRetentionDays } from "./access-logs";
 import { backupBucketPolicy, backupKeyPolicy } from "./policy";
 
 export interface AwsBackupBucketArgs extends BackupBucketArgs {
@@ -106,7 +107,8 @@ export function lifecycleRules(n: NormalizedBackupBucketArgs, opts: { resticRepo
 
 /**
  * The backup store of the AWS target: a private, versioned S3 bucket encrypted with its own
- * KMS key, reachable over TLS only, with lifecycle rules that enforce the retention; with
+ * KMS key, reachable over TLS only, every request to it recorded in server access logs (in a
+ * log bucket of its own), with lifecycle rules that enforce the retention; with
  * `job`, also the scheduled Fargate task that writes the backups into it (aws-job.ts): the
  * same `pg_dump` → restic script as the Docker targets, against a restic repository under
  * `restic/`, with the database in reach and nothing else.
@@ -125,6 +127,8 @@ export function lifecycleRules(n: NormalizedBackupBucketArgs, opts: { resticRepo
  *   are read or replaced every run). Previous versions are billed like current ones for
  *   `noncurrentVersionDays`.
  * - The KMS key: $1/month; the S3 bucket key keeps KMS request charges negligible.
+ * - Server access logs: no charge for the logging itself; their bucket's storage (a few MB a
+ *   month, kept a year) at Standard rates.
  * - With `job`: its KMS key ($1/month), two secrets ($0.40/month each), the task's Fargate
  *   time (0.25 vCPU and 0.5 GB for the few minutes a run takes: cents a month), its logs, and
  *   the image pulls through the NAT gateway. EventBridge Scheduler's first 14 million
@@ -221,6 +225,7 @@ export class AwsBackupBucket extends SlipwayComponent {
             // and the policy must land after public access is blocked, never before.
             this.childOpts({ dependsOn: [publicAccessBlock] }),
         );
+        this.logAccess(name, bucket, identity.accountId, n);
         new aws.s3.BucketLifecycleConfiguration(
             this.childName("lifecycle"),
             { bucket: bucket.bucket, rules: lifecycleRules(n, { resticRepository: job ? resticPrefix : undefined }) },
@@ -247,6 +252,80 @@ export class AwsBackupBucket extends SlipwayComponent {
                   }
                 : {}),
         });
+    }
+
+    /**
+     * Server access logging of the backup bucket into a bucket of its own (access-logs.ts says
+     * why not CloudTrail). The log bucket is locked down like the backups: owner-enforced, no
+     * public access, versioned, TLS only, and writable only by S3's logging service for this
+     * bucket. It is encrypted with SSE-S3 (AES256): server access logging cannot deliver to a
+     * bucket whose default encryption is SSE-KMS
+     * (https://docs.aws.amazon.com/AmazonS3/latest/API/API_s3Buckets_LoggingEnabled.html says
+     * so of its targets, and the S3 user guide of server access logging alike).
+     */
+    private logAccess(name: string, source: aws.s3.Bucket, accountId: pulumi.Output<string>, n: NormalizedBackupBucketArgs): void {
+        const logs = new aws.s3.Bucket(
+            this.childName("access-logs"),
+            { bucket: accountId.apply((id) => physicalName(`${name}-access-logs-${id}`, nameLimits.s3Bucket)), forceDestroy: n.forceDestroy },
+            this.childOpts({ protect: n.protect }),
+        );
+        const ownership = new aws.s3.BucketOwnershipControls(
+            this.childName("access-logs-ownership"),
+            { bucket: logs.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
+            this.childOpts(),
+        );
+        const publicAccess = new aws.s3.BucketPublicAccessBlock(
+            this.childName("access-logs-public-access"),
+            { bucket: logs.bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            this.childOpts(),
+        );
+        const versioning = new aws.s3.BucketVersioning(
+            this.childName("access-logs-versioning"),
+            { bucket: logs.bucket, versioningConfiguration: { status: "Enabled" } },
+            this.childOpts(),
+        );
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+            this.childName("access-logs-encryption"),
+            { bucket: logs.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            this.childOpts(),
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            this.childName("access-logs-lifecycle"),
+            {
+                bucket: logs.bucket,
+                rules: [
+                    { id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: accessLogsRetentionDays } },
+                    // Versioning turns an expiry into a noncurrent version: remove those a week later.
+                    { id: "noncurrent-versions", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 7 } },
+                    { id: "expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+                    { id: "abort-incomplete-multipart", status: "Enabled", filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: abortMultipartAfterDays } },
+                ],
+            },
+            this.childOpts({ dependsOn: [versioning] }),
+        );
+        const policy = new aws.s3.BucketPolicy(
+            this.childName("access-logs-policy"),
+            {
+                bucket: logs.bucket,
+                policy: pulumi
+                    .all([logs.arn, source.arn, accountId])
+                    .apply(([logBucketArn, sourceBucketArn, id]) => accessLogsBucketPolicy({ logBucketArn, sourceBucketArn, accountId: id })),
+            },
+            // Public access is blocked before any policy lands (and S3 refuses concurrent changes).
+            this.childOpts({ dependsOn: [publicAccess] }),
+        );
+        new aws.s3.BucketLogging(
+            this.childName("access-logging"),
+            {
+                bucket: source.bucket,
+                targetBucket: logs.bucket,
+                targetPrefix: accessLogsPrefix,
+                // Date-partitioned keys (…/YYYY/MM/DD/…) by the time of the request, for Athena.
+                targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+            },
+            // S3 checks the destination's grant and encryption when logging is turned on.
+            this.childOpts({ dependsOn: [policy, ownership, encryption] }),
+        );
     }
 
     private jobOnly(what: string): AwsBackupJobResources {

@@ -19,6 +19,7 @@ const aws: Record<string, string> = {
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "security group rules have no charge",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "security group rules have no charge",
     "aws:ec2/flowLog:FlowLog": "the delivery is priced as ingestion on the destination log group",
+    "aws:s3/bucketLogging:BucketLogging": "S3 server access logging has no charge; the log objects are priced on the destination bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html)",
     "aws:iam/role:Role": "IAM has no charge (https://aws.amazon.com/iam/)",
     "aws:iam/policy:Policy": "IAM has no charge",
     "aws:iam/rolePolicy:RolePolicy": "IAM has no charge",

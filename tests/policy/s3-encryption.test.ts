@@ -74,6 +74,24 @@ describe("s3-encryption", () => {
         expect(messages).toContainEqual(expect.stringMatching(/Whether bucket "logs" has an encryption configuration .* unknown during preview/));
     });
 
+    it("accepts AES256 on the target bucket of S3 server access logging, and only there (issue 12, defect 13)", async () => {
+        const LOGGING = "aws:s3/bucketLogging:BucketLogging";
+        const logging = (source: unknown, target: unknown): FakeResource => ({ type: LOGGING, name: "logging", props: { bucket: source, targetBucket: target, targetPrefix: "s3-access/" } });
+        const stack = [bucket("data"), sse("data", [KMS_RULE]), bucket("access"), sse("access", [AES_RULE]), logging("data", "access")];
+        expect(await msgs(stack)).toEqual([]);
+        // The source bucket earns nothing: only the target is written by the logging service.
+        expect(await msgs([bucket("data"), sse("data", [AES_RULE]), bucket("access"), sse("access", [AES_RULE]), logging("data", "access")])).toEqual([
+            expect.stringMatching(/"AES256" on bucket "data"/),
+        ]);
+        expect(await msgs(stack, { allowSseS3ForServerAccessLogs: false })).toEqual([expect.stringMatching(/"AES256" on bucket "access"/)]);
+        // Computed names: the logging's targetBucket reference decides it.
+        const graph = fakeGraph([bucket("access"), sse(PREVIEW_UNKNOWN, [AES_RULE]), logging("data", PREVIEW_UNKNOWN)]);
+        const [b, c, l] = graph.resources;
+        c.propertyDependencies = { bucket: [b.urn] };
+        l.propertyDependencies = { targetBucket: [b.urn] };
+        expect(await runPolicies(graph, [s3Encryption])).toEqual([]);
+    });
+
     it("honours allowSseS3ForAlbAccessLogs and sseS3BucketPrefixes", async () => {
         const stack = [bucket("logs"), sse("logs", [AES_RULE]), alb("logs")];
         expect(await msgs(stack, { allowSseS3ForAlbAccessLogs: false })).toEqual([expect.stringMatching(/"AES256" on bucket "logs"/)]);
@@ -96,10 +114,12 @@ describe("s3-encryption", () => {
         expect(await msgs([bucket("data"), sse("data", [AES_RULE]), alb(PREVIEW_UNKNOWN)])).toEqual([expect.stringMatching(/would allow AES256 here is unknown/)]);
     });
 
-    it("lets the prod stack pass only through the ALB access-log exemption", async () => {
+    it("lets the prod stack pass only through the ALB and server access-log exemptions", async () => {
         const run = await runOffline({ stack: "prod" });
         expect(await runPolicies(run.graph, [s3Encryption])).toEqual([]);
         const strict = await runPolicies(run.graph, [s3Encryption], { config: { "s3-encryption": { allowSseS3ForAlbAccessLogs: false } } });
         expect(strict.map((v) => v.urn)).toEqual([expect.stringMatching(/BucketServerSideEncryptionConfiguration::web-access-logs-encryption$/)]);
+        const stricter = await runPolicies(run.graph, [s3Encryption], { config: { "s3-encryption": { allowSseS3ForServerAccessLogs: false } } });
+        expect(stricter.map((v) => v.urn)).toEqual([expect.stringMatching(/BucketServerSideEncryptionConfiguration::backups-access-logs-encryption$/)]);
     });
 });

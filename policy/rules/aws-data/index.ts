@@ -7,6 +7,7 @@ import { rdsMultiAz } from "./rds-multi-az";
 import { rdsPrivate } from "./rds-private";
 import { redisEncryptAuth } from "./redis-encrypt-auth";
 import { redisHaBackup } from "./redis-ha-backup";
+import { s3AccessLogging } from "./s3-access-logging";
 import { s3BlockPublic } from "./s3-block-public";
 import { s3Encryption } from "./s3-encryption";
 import { s3SseDenyIfExists } from "./s3-sse-deny-if-exists";
@@ -25,6 +26,7 @@ export const awsDataRules: SlipwayRule[] = [
     s3Encryption,
     s3SseDenyIfExists,
     s3VersioningLifecycle,
+    s3AccessLogging,
     redisEncryptAuth,
     redisHaBackup,
     cloudfrontTls,

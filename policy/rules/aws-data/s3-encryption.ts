@@ -1,10 +1,13 @@
 import type { PolicyResource, ReportViolation } from "@pulumi/policy";
 import { type Maybe, type SlipwayRule, UNKNOWN, ofTypes, read, reportUnknown, stackRule, types } from "../kit";
+import { serverAccessLogDestinations } from "./s3-access-logging";
 import { listOf, shown } from "./support";
 
 interface Config {
     /** Accept SSE-S3 (AES256) on a bucket an application load balancer of this stack writes its access logs to. */
     allowSseS3ForAlbAccessLogs: boolean;
+    /** Accept SSE-S3 (AES256) on a bucket that S3 server access logging of this stack writes to. */
+    allowSseS3ForServerAccessLogs: boolean;
     /** Bucket-name prefixes that may use SSE-S3 (AES256), for other log destinations that cannot use SSE-KMS. */
     sseS3BucketPrefixes: string[];
 }
@@ -77,7 +80,7 @@ export const s3Encryption: SlipwayRule = stackRule(
         name: "s3-encryption",
         group: "aws",
         description:
-            "Every S3 bucket must have a server-side encryption configuration whose default is aws:kms with bucketKeyEnabled; SSE-S3 (AES256) is accepted only on buckets an application load balancer of the stack writes access logs to (ALB log delivery cannot use SSE-KMS) or whose name starts with a configured prefix.",
+            "Every S3 bucket must have a server-side encryption configuration whose default is aws:kms with bucketKeyEnabled; SSE-S3 (AES256) is accepted only on buckets an application load balancer of the stack writes access logs to (ALB log delivery cannot use SSE-KMS), on the target buckets of the stack's S3 server access logging (which cannot deliver to SSE-KMS buckets either), or whose name starts with a configured prefix.",
         sources: ["CKV_AWS_19", "CKV_AWS_145"],
         remediation:
             'Add a BucketServerSideEncryptionConfiguration with rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }, bucketKeyEnabled: true }]. For another log destination that cannot use SSE-KMS, list its bucket-name prefix in sseS3BucketPrefixes.',
@@ -85,6 +88,7 @@ export const s3Encryption: SlipwayRule = stackRule(
         configSchema: {
             properties: {
                 allowSseS3ForAlbAccessLogs: { type: "boolean", default: true },
+                allowSseS3ForServerAccessLogs: { type: "boolean", default: true },
                 sseS3BucketPrefixes: { type: "array", items: { type: "string" }, default: [] },
             },
         },
@@ -92,14 +96,18 @@ export const s3Encryption: SlipwayRule = stackRule(
     (args, report) => {
         const cfg = args.getConfig<Config>();
         const alb = albLogBuckets(args.resources);
+        const serverLogs = serverAccessLogDestinations(args.resources);
         const configs = sseConfigs(args.resources);
 
         /** Why SSE-S3 is acceptable on this bucket: true, false, or UNKNOWN when undecidable. */
         const sseS3Allowed = (c: SseConfig): Maybe<boolean> => {
             if (cfg.allowSseS3ForAlbAccessLogs && c.bucketDeps.some((u) => alb.urns.has(u))) return true;
+            // Same evidence for S3 server access logging: its target is this bucket.
+            if (cfg.allowSseS3ForServerAccessLogs && c.bucketDeps.some((u) => serverLogs.urns.has(u))) return true;
             if (c.bucket === UNKNOWN) return UNKNOWN;
             const name = String(c.bucket ?? "");
             if (cfg.sseS3BucketPrefixes.some((p) => p && name.startsWith(p))) return true;
+            if (cfg.allowSseS3ForServerAccessLogs && serverLogs.names.has(name)) return true;
             if (!cfg.allowSseS3ForAlbAccessLogs) return false;
             if (alb.names.has(name)) return true;
             return alb.unknown ? UNKNOWN : false;
@@ -124,7 +132,9 @@ export const s3Encryption: SlipwayRule = stackRule(
                     const allowed = sseS3Allowed(c);
                     if (allowed === UNKNOWN) reportUnknown(at, "The bucket name (or a load balancer's accessLogs.bucket) that would allow AES256 here");
                     else if (!allowed)
-                        at(`sseAlgorithm is "AES256" on bucket ${shown(c.bucket)}; use "aws:kms" with a customer-managed key (AES256 is only for ALB access-log buckets or configured sseS3BucketPrefixes).`);
+                        at(
+                            `sseAlgorithm is "AES256" on bucket ${shown(c.bucket)}; use "aws:kms" with a customer-managed key (AES256 is only for ALB or S3 server access-log buckets or configured sseS3BucketPrefixes).`,
+                        );
                     continue;
                 }
                 if (!KMS.includes(String(r.algorithm))) {
