@@ -41,4 +41,21 @@ describe("aws-edge rules on the shipped stacks", () => {
         );
         expect(publicTask.map((v) => v.policy)).toEqual(["ecs-service-private"]);
     });
+
+    it("catch the issue 12 regressions in prod: a WAF without logging, a listener on the pending certificate", async () => {
+        const noLogging = await runPolicies(prodWith("web-waf-logging", "remove"), awsEdgeRules);
+        expect(noLogging.map((v) => v.policy)).toEqual(["waf-logging"]);
+        // The listener as the web tier built it without a zone: certificateArn straight from the certificate.
+        const certificate = runs.prod.graph.byName("web-certificate");
+        const validation = runs.prod.graph.byName("web-certificate-validation");
+        const pending = new Graph(
+            runs.prod.graph.resources.map((r) =>
+                r.name === "web-https"
+                    ? { ...r, dependencies: [...r.dependencies.filter((u) => u !== validation.urn), certificate.urn], propertyDependencies: { ...r.propertyDependencies, certificateArn: [certificate.urn] } }
+                    : r,
+            ),
+        );
+        const violations = await runPolicies(pending, awsEdgeRules);
+        expect(violations.map((v) => v.policy)).toEqual(["alb-certificate-validated"]);
+    });
 });

@@ -16,7 +16,7 @@ type Ref = "yes" | "no" | "unknown";
  * property dependencies decide first; after that a known ARN is compared with `to`'s ARN or,
  * since ARNs embed the name, with the name part.
  */
-function refersTo(from: PolicyResource, prop: string, to: PolicyResource, namePart: (name: string) => string): Ref {
+export function refersTo(from: PolicyResource, prop: string, to: PolicyResource, namePart: (name: string) => string): Ref {
     const deps = from.propertyDependencies?.[prop] ?? [];
     if (deps.some((d) => d.urn === to.urn)) return "yes";
     const value = read(() => from.props[prop]);
@@ -29,7 +29,7 @@ function refersTo(from: PolicyResource, prop: string, to: PolicyResource, namePa
 }
 
 const lbArnPart = (name: string) => `:loadbalancer/app/${name}/`;
-const aclArnPart = (name: string) => `/webacl/${name}/`;
+export const aclArnPart = (name: string) => `/webacl/${name}/`;
 
 /** A rule action that limits traffic (a rate rule that only counts protects nothing). */
 const limits = (action: unknown): boolean =>

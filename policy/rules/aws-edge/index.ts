@@ -1,5 +1,6 @@
 import type { SlipwayRule } from "../kit";
 import { alarmsActionable } from "./alarms-actionable";
+import { albCertificateValidated } from "./alb-certificate-validated";
 import { albHardening } from "./alb-hardening";
 import { albHttpRedirectOnly } from "./alb-http-redirect-only";
 import { albSubnets } from "./alb-subnets";
@@ -12,6 +13,7 @@ import { ecsTaskLeastPrivilege } from "./ecs-task-least-privilege";
 import { sgDescriptionsEgress } from "./sg-descriptions-egress";
 import { sgNoOpenIngress } from "./sg-no-open-ingress";
 import { snsEncrypted } from "./sns-encrypted";
+import { wafLogging } from "./waf-logging";
 
 /**
  * The AWS edge and compute rules of POLICIES.md. Three rows carry two levels and are split, since
@@ -24,6 +26,8 @@ export const awsEdgeRules: SlipwayRule[] = [
     albHardening,
     albSubnets,
     albWaf,
+    wafLogging,
+    albCertificateValidated,
     sgNoOpenIngress,
     sgDescriptionsEgress,
     ecsTaskHardening,
