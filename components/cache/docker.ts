@@ -165,6 +165,9 @@ export class DockerCache extends SlipwayComponent {
                 readOnly: true,
                 tmpfs: { [posix.dirname(redisContainerPaths.runningConf)]: "rw,nosuid,nodev,noexec,size=1m,mode=0755" },
                 capAdd: ["CHOWN", "SETUID", "SETGID", "DAC_READ_SEARCH"],
+                // redis-server as PID 1: the entrypoint drops to uid 999, which a root tini without
+                // CAP_KILL cannot signal, so `docker stop` would kill it before its final save.
+                init: false,
             }),
             // Fixed name: the old container must be gone before its replacement can take the name.
             this.childOpts({ provider: host.provider, deleteBeforeReplace: true, protect: a.protect, dependsOn: [confFile] }),

@@ -271,8 +271,12 @@ export class DockerDatabase extends SlipwayComponent {
                     // The entrypoint starts as root to chown the data directory and read the
                     // password file, then drops to the postgres user; nothing more.
                     capAdd: ["CHOWN", "SETUID", "SETGID", "DAC_OVERRIDE", "FOWNER"],
-                    // A clean shutdown checkpoints; cutting it short means crash recovery at start.
+                    // A clean shutdown checkpoints (and, archiving, ships its last segment);
+                    // cutting it short means crash recovery at start and a lost recovery point.
                     stopTimeoutSeconds: 60,
+                    // postgres as PID 1, as the official image runs: the entrypoint drops to uid 70,
+                    // which a root tini without CAP_KILL cannot signal (see hardenedContainerArgs).
+                    init: false,
                 }),
                 shmSize: postgresShmSizeMiB(a.memoryMiB),
             },

@@ -56,6 +56,15 @@ export interface HardenedContainerArgs {
     wait?: boolean;
     /** Seconds to give the process to stop on SIGTERM before SIGKILL. */
     stopTimeoutSeconds?: number;
+    /**
+     * Docker's init (tini) as PID 1, forwarding signals and reaping zombies. `false` for images
+     * whose entrypoint drops to another uid before it execs a server that reaps its own children
+     * (postgres, redis): tini stays root without CAP_KILL, so it cannot forward the stop signal
+     * to that uid ("Unexpected error when forwarding signal: Operation not permitted"), exits, and
+     * the kernel kills the server: no shutdown checkpoint, no final save (found by tier 5).
+     * @default true
+     */
+    init?: boolean;
     extraLabels?: Record<string, pulumi.Input<string>>;
 }
 
@@ -105,7 +114,7 @@ export function hardenedContainerArgs(host: DockerHost, a: HardenedContainerArgs
         capabilities: { drops: ["ALL"], adds: a.capAdd ?? [] },
         securityOpts: ["no-new-privileges:true"],
         privileged: false,
-        init: true,
+        init: a.init ?? true,
         wait: a.wait ?? true,
         waitTimeout: 120,
         stopTimeout: a.stopTimeoutSeconds ?? 30,

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { edgeRequest } from "../live/harness/clients";
 import { failed, outcomes, startTraffic } from "../live/harness/traffic";
-import { dockerOk } from "./harness/cli";
+import { docker, dockerOk } from "./harness/cli";
 import { type Daemon, startDaemon } from "./harness/daemon";
 import { tier5Images } from "./harness/images";
 import {
@@ -100,6 +100,25 @@ describe.sequential("tier 5: the local stack on a real Docker daemon", () => {
         console.log(`backup drill: backup ${r.backupSeconds.toFixed(1)} s, restore ${r.restoreSeconds.toFixed(1)} s, ${r.rows} rows`);
         expect(r.restored).toEqual(r.original);
     });
+
+    it("docker stop is a clean shutdown of PostgreSQL and Redis (their stop signal reaches them), and they start again healthy", async () => {
+        const d = (args: string[]) => dockerOk(daemon.socket, args, { timeoutMs: 120_000 });
+        const clean = { "db-postgres": /database system is shut down/, "cache-redis": /ready to exit, bye bye/ };
+        for (const [logical, done] of Object.entries(clean)) {
+            const name = t5.engine.container(logical).name;
+            const since = String(Math.floor(Date.now() / 1000) - 1);
+            const started = Date.now();
+            await d(["stop", "-t", "60", name]);
+            const stopSeconds = (Date.now() - started) / 1000;
+            const logs = await docker(daemon.socket, ["logs", "--since", since, name]);
+            const text = `${logs.stdout}${logs.stderr}`;
+            console.log(`docker stop ${name}: ${stopSeconds.toFixed(1)} s`);
+            expect(text, `${name} after docker stop`).not.toMatch(/FATAL tini|forwarding signal/);
+            expect(text, `${name} after docker stop`).toMatch(done);
+            await d(["start", name]);
+        }
+        await waitAllHealthy(t5, 120_000);
+    }, 600_000);
 
     it("restores to a point in time with the rendered restore-to-time.sh: the write before the time is there, the one after is not", async () => {
         const r = await pitrDrill(t5);
