@@ -109,6 +109,8 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
             return { arn: `arn:aws:wafv2:${region}:${OFFLINE_ACCOUNT_ID}:regional/webacl/${inputs.name ?? name}/${h}` };
         case "aws:cloudwatch/metricAlarm:MetricAlarm":
             return { arn: `arn:aws:cloudwatch:${region}:${OFFLINE_ACCOUNT_ID}:alarm:${inputs.name ?? name}` };
+        case "aws:lambda/function:Function":
+            return { arn: `arn:aws:lambda:${region}:${OFFLINE_ACCOUNT_ID}:function:${inputs.name ?? name}`, name: inputs.name ?? name };
         case "aws:sns/topic:Topic":
             return { arn: `arn:aws:sns:${region}:${OFFLINE_ACCOUNT_ID}:${inputs.name ?? name}` };
         case "aws:route53/record:Record":

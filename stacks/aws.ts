@@ -37,6 +37,9 @@ export function stackTags(config: SlipwayConfig): Record<string, string> {
  * - The first `pulumi up` must not stop on a certificate nobody validates: either the Route 53
  *   zone validates the requested one (`web.hostedZoneId`), or an issued one is given
  *   (`web.certificateArn`) in the stack's region, the only region a load balancer takes it from.
+ * - Alarms reach someone: email addresses (SNS), a Slack webhook or a generic webhook (both
+ *   through the alarm forwarder). Without any, the stack must say `monitoring.silent: true`,
+ *   and a production stack may not (as on vps: nobody would hear the site is down).
  */
 export function checkAwsStackConfig(config: SlipwayConfig & { awsRegion?: string }): void {
     const region = config.awsRegion ?? "";
@@ -54,9 +57,36 @@ export function checkAwsStackConfig(config: SlipwayConfig & { awsRegion?: string
             ),
         );
     }
+    checkAwsAlerting(config);
     const certRegion = web.certificateArn?.split(":")[3];
     if (certRegion !== undefined && certRegion !== region) {
         throw new ConfigError(configLine(config.stackFile, ["web", "certificateArn"], web.certificateArn, `an ACM certificate in aws:region (${region}): a load balancer only uses certificates of its own region`));
+    }
+}
+
+function checkAwsAlerting(config: SlipwayConfig): void {
+    const m = config.monitoring ?? {};
+    const receivers = [
+        (m.alarmEmails ?? []).length > 0 && "slipway:monitoring.alarmEmails",
+        config.alertSlackWebhookUrl !== undefined && "slipway:alertSlackWebhookUrl",
+        config.alertWebhookUrl !== undefined && "slipway:alertWebhookUrl",
+    ].filter((r): r is string => typeof r === "string");
+    const expected =
+        "slipway:monitoring.alarmEmails (SNS email), slipway:alertSlackWebhookUrl (secret, a Slack incoming webhook) or slipway:alertWebhookUrl (secret, a receiver of Alertmanager's webhook JSON)";
+    if (m.silent === true) {
+        if (config.production) {
+            throw new ConfigError(configLine(config.stackFile, ["monitoring", "silent"], true, `false in production (slipway:environment): a site that is down must page someone — set ${expected}`));
+        }
+        if (receivers.length > 0) {
+            throw new ConfigError(configLine(config.stackFile, ["monitoring", "silent"], true, `false or unset: ${receivers.join(" and ")} ${receivers.length > 1 ? "are" : "is"} set, so alerts are not silent`));
+        }
+        return;
+    }
+    if (receivers.length === 0) {
+        throw new ConfigError(
+            `${config.stackFile}: slipway:monitoring.silent is missing and no alert receiver is set, so every alarm would notify a topic nobody reads; expected ${expected}` +
+                (config.production ? "" : " — or slipway:monitoring.silent: true to deploy without one"),
+        );
     }
 }
 
@@ -156,10 +186,18 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
     // The sizes the components settled on (defaults applied), for the alarms.
     const dbSizes = normalizeDatabaseArgs("db", config.database);
     const netCfg = normalizeAwsNetworkArgs(config.network);
+    // Route 53 publishes health-check metrics in us-east-1 only: the outside check's alarm (and
+    // the topic it notifies) go there when the stack is elsewhere.
+    const usEast1Provider =
+        config.awsRegion === "us-east-1" ? undefined : new aws.Provider("aws-us-east-1", { region: "us-east-1", defaultTags: { tags: stackTags(config) } });
     const monitoring = new AwsMonitoring(
         "monitoring",
         {
             alarmEmails: config.monitoring?.alarmEmails,
+            // Webhook URLs are credentials: secret in state, kept in Secrets Manager by the forwarder.
+            slack: config.alertSlackWebhookUrl !== undefined ? { webhookUrl: pulumi.secret(config.alertSlackWebhookUrl) } : undefined,
+            webhookUrl: config.alertWebhookUrl !== undefined ? pulumi.secret(config.alertWebhookUrl) : undefined,
+            healthCheck: { domain: config.domain!, path: config.app?.healthPath, region: config.awsRegion!, usEast1Provider },
             thresholds: monitoringThresholds(config),
             protect,
             targets: {

@@ -248,7 +248,7 @@ export const monitoringSchema = obj({
     }),
     silent: doc(bool(), {
         description:
-            "Docker targets: true deploys with no alert receiver (alerts only in Alertmanager's UI). Without a receiver (alertSlackWebhookUrl, alertWebhookUrl, or alarmEmails with smtpSmarthost) the stack is refused unless this is true. Not allowed on vps: a droplet nobody hears about is down unnoticed.",
+            "true deploys with no alert receiver (Docker: alerts only in Alertmanager's UI; aws: alarms on a topic nobody is subscribed to). Without a receiver (alertSlackWebhookUrl, alertWebhookUrl, or alarmEmails — with smtpSmarthost on Docker) the stack is refused unless this is true. Not allowed on vps nor in an aws production stack: a site that is down must page someone.",
         default: "false",
     }),
 }).partial();
@@ -386,11 +386,12 @@ export const stackConfigSchema = obj({
     local: doc(localSchema, { description: "local: ports and data directory on this machine." }),
     alertSlackWebhookUrl: doc(pattern(/^https:\/\/hooks\.slack\.com\/\S+$/, "a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/…", 2048), {
         description:
-            "Docker targets: a Slack incoming webhook; Alertmanager posts alerts there with its Slack integration (slack_configs, URL read from a 0600 file). On vps DigitalOcean's uptime alert posts there too, to monitoring.slackChannel. A secret.",
+            "A Slack incoming webhook. Docker targets: Alertmanager posts alerts there with its Slack integration (slack_configs, URL read from a 0600 file); on vps DigitalOcean's uptime alert posts there too, to monitoring.slackChannel. aws: the alarm forwarder (a Lambda subscribed to the alarm topic, URL in Secrets Manager) posts every alarm and recovery there. A secret.",
         default: "no Slack",
     }),
     alertWebhookUrl: doc(pattern(/^https:\/\/(?!hooks\.slack\.com\/)\S+$/, "an https:// URL of a receiver of Alertmanager's webhook JSON (for Slack use alertSlackWebhookUrl: Slack rejects that JSON)", 2048), {
-        description: "Docker targets: a generic webhook Alertmanager posts every alert to as its webhook JSON (not Slack: use alertSlackWebhookUrl). A secret.",
+        description:
+            "A generic webhook that gets every alert as Alertmanager's webhook JSON (not Slack: use alertSlackWebhookUrl): from Alertmanager on Docker targets, from the alarm forwarder (a Lambda, URL in Secrets Manager) on aws. A secret.",
         default: "no webhook",
     }),
     alertDeadMansSwitchUrl: doc(pattern(/^https:\/\/\S+$/, "an https:// URL of a dead man's switch such as https://hc-ping.com/<uuid>", 2048), {

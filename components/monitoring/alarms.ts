@@ -467,3 +467,48 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
     }
     return specs;
 }
+
+/**
+ * The outside watch: Route 53 health checkers probe `https://<domain><path>` from several
+ * regions, and `HealthCheckStatus` is 0 once Route 53 judges the endpoint unhealthy (fewer than
+ * 18% of checkers see it healthy). The metric exists in us-east-1 only
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html), so
+ * the alarm built from this spec must be created there. Two minutes below 1 pages: the checkers
+ * already needed 3 failures in a row (30-second interval) to call it unhealthy. No data means the
+ * check is gone or disabled: nothing watches from outside any more, which is itself an alarm.
+ */
+export function healthCheckAlarmSpec<T>(healthCheckId: T, target: string): AlarmSpec<T> {
+    return {
+        suffix: "site-down",
+        description: `Route 53 health checkers, probing from several regions over the internet, get no healthy answer from ${target}: the site is down for its users, whatever the alarms inside the stack say.`,
+        metric: one({ namespace: "AWS/Route53", metricName: "HealthCheckStatus", dimensions: { HealthCheckId: healthCheckId }, stat: "Minimum" }),
+        period: 60,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        threshold: 1,
+        comparison: "LessThanThreshold",
+        treatMissingData: "breaching",
+        notifyOnInsufficientData: false,
+    };
+}
+
+/**
+ * The alarm forwarder failing (a webhook down, a revoked URL, a secret it cannot read): Lambda
+ * has retried twice by then. It notifies the same topic, so the email subscribers hear of it
+ * even when the webhooks cannot.
+ */
+export function forwarderErrorsAlarmSpec<T>(functionName: T, suffix: string): AlarmSpec<T> {
+    return {
+        suffix,
+        description: "The alarm forwarder failed to post to the Slack or webhook receiver: alerts are reaching email only.",
+        metric: one({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: functionName }, stat: "Sum" }),
+        period: 300,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        threshold: 0,
+        comparison: "GreaterThanThreshold",
+        // No invocation, no error: a quiet forwarder is a quiet stack.
+        treatMissingData: "notBreaching",
+        notifyOnInsufficientData: false,
+    };
+}

@@ -2,10 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SlipwayComponent } from "../shared/component";
 import { physicalName } from "../shared/naming";
-import { alarmSpecs, type AlarmSpec, type AlarmTargets } from "./alarms";
+import { type AwsLookups, accountContext } from "../shared/aws-context";
+import { alarmSpecs, type AlarmSpec, type AlarmTargets, forwarderErrorsAlarmSpec, healthCheckAlarmSpec } from "./alarms";
 import { dashboardBody, dashboardConsoleUrl } from "./dashboard";
 import { type MonitoringArgs, normalizeMonitoringArgs } from "./index";
-import { topicKeyPolicy, topicPolicy } from "./policy";
+import { type ForwarderSecret, forwarderRuntime, forwarderSource, forwarderTimeoutSeconds } from "./notify-forwarder";
+import { forwarderRolePolicy, forwarderTrustPolicy, topicKeyPolicy, topicPolicy } from "./policy";
 
 /** What the alarms and the dashboard watch on the AWS target. */
 export interface MonitoringTargets {
@@ -160,6 +162,58 @@ export interface MonitoringTargets {
     backupWritePrefix?: pulumi.Input<string>;
 }
 
+/** The outside watch of the site: a Route 53 health check and an alarm on it. */
+export interface HealthCheckArgs {
+    /**
+     * The site's DNS name; `https://<domain><path>` is probed on port 443 (with SNI).
+     * @example
+     * ```ts
+     * { domain: "app.example.com" }
+     * ```
+     */
+    domain: string;
+    /**
+     * The health endpoint.
+     * @default "/health"
+     * @example
+     * ```ts
+     * { path: "/healthz" }
+     * ```
+     */
+    path?: string;
+    /**
+     * A string the first 5,120 bytes of a healthy answer contain (`HTTPS_STR_MATCH`), so a 200
+     * from anything but the app (a parking page, a default backend) counts as down. An optional
+     * Route 53 feature: $1/month more.
+     * @default status code only (2xx or 3xx)
+     * @example
+     * ```ts
+     * { searchString: "ok" }
+     * ```
+     */
+    searchString?: string;
+    /**
+     * The region the component's own provider deploys to. Route 53 publishes health-check
+     * metrics in us-east-1 only, and an alarm only notifies topics of its own region, so outside
+     * us-east-1 the alarm and a second topic with the same receivers (email addresses confirm it
+     * separately) are created through `usEast1Provider`.
+     * @example
+     * ```ts
+     * { region: "eu-west-1", usEast1Provider: new aws.Provider("aws-us-east-1", { region: "us-east-1" }) }
+     * ```
+     */
+    region: string;
+    /**
+     * An AWS provider for us-east-1; required when `region` is another one.
+     * @default none (region must be us-east-1)
+     * @example
+     * ```ts
+     * { usEast1Provider: new aws.Provider("aws-us-east-1", { region: "us-east-1" }) }
+     * ```
+     */
+    usEast1Provider?: aws.Provider;
+}
+
 export interface AwsMonitoringArgs extends MonitoringArgs {
     /**
      * The resources to watch.
@@ -169,6 +223,27 @@ export interface AwsMonitoringArgs extends MonitoringArgs {
      * ```
      */
     targets: MonitoringTargets;
+    /**
+     * A Slack incoming webhook that gets every alarm and recovery, through the alarm forwarder
+     * (a Lambda function; see `./notify-forwarder`). It is a credential: pass a secret. With
+     * `webhookUrl` the same forwarder also posts Alertmanager's webhook JSON there.
+     * @default no Slack
+     * @example
+     * ```ts
+     * { slack: { webhookUrl: config.requireSecret("alertSlackWebhookUrl") } }
+     * ```
+     */
+    slack?: { webhookUrl: pulumi.Input<string> };
+    /**
+     * Watch the site from outside: a Route 53 health check on `https://<domain>/health` with an
+     * alarm that notifies the receivers when it fails. Off when unset.
+     * @default no outside check
+     * @example
+     * ```ts
+     * { healthCheck: { domain: "app.example.com", region: "us-east-1" } }
+     * ```
+     */
+    healthCheck?: HealthCheckArgs;
 }
 
 /** Id of the S3 request-metrics configuration on the backup bucket (the `FilterId` dimension). */
@@ -195,6 +270,44 @@ export function validateMonitoringTargets(t: MonitoringTargets): void {
     if (t.dbMaxConnections !== undefined && (!Number.isInteger(t.dbMaxConnections) || t.dbMaxConnections < 1)) {
         throw new Error(`Monitoring targets.dbMaxConnections must be a whole number of at least 1; got ${t.dbMaxConnections}.`);
     }
+}
+
+/** Who one alarm channel notifies. */
+interface Receivers {
+    name: string;
+    /** Physical-name prefix of the topic, the function and the alarms. */
+    prefix: string;
+    emails: string[];
+    webhooks: { slackWebhookUrl?: pulumi.Input<string>; webhookUrl?: pulumi.Input<string> };
+    /** Whether a webhook is set (the forwarder is created). */
+    forwarding: boolean;
+    protect: boolean;
+}
+
+interface ChannelArgs extends Receivers {
+    /** Prepended to every child's logical name ("" for the main channel, whose names never change). */
+    logicalPrefix: string;
+    /** The provider of another region's channel. */
+    provider?: aws.Provider;
+}
+
+/** The health check's settings with defaults applied, checked. */
+export function normalizeHealthCheck(h: HealthCheckArgs): { domain: string; path: string; searchString?: string; target: string } {
+    if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(h.domain)) {
+        throw new Error(`Monitoring healthCheck.domain must be a DNS name such as app.example.com; got "${h.domain}".`);
+    }
+    if (h.region !== "us-east-1" && h.usEast1Provider === undefined) {
+        throw new Error(
+            `Monitoring healthCheck needs usEast1Provider when the component deploys to ${h.region}: Route 53 health-check metrics, and so the alarm on them and the topic it notifies, exist in us-east-1 only.`,
+        );
+    }
+    const path = h.path ?? "/health";
+    // Route 53 takes at most 255 characters of path (ResourcePath) and of search string.
+    if (!/^\/\S{0,254}$/.test(path)) throw new Error(`Monitoring healthCheck.path must be an absolute URL path of at most 255 characters such as /health; got "${path}".`);
+    if (h.searchString !== undefined && (h.searchString.length < 1 || h.searchString.length > 255)) {
+        throw new Error(`Monitoring healthCheck.searchString must be 1 to 255 characters; got ${h.searchString.length}.`);
+    }
+    return { domain: h.domain.toLowerCase(), path, searchString: h.searchString, target: `https://${h.domain.toLowerCase()}${path}` };
 }
 
 /** A logical-name fragment for an email address (lowercase letters, digits and hyphens). */
@@ -256,6 +369,8 @@ function metricAlarmArgs(spec: AlarmSpec<pulumi.Input<string>>, alarmName: strin
 export class AwsMonitoring extends SlipwayComponent {
     /** ARN of the alarm topic; other components may publish to it. */
     public readonly topicArn: pulumi.Output<string>;
+    /** Id of the Route 53 health check, when `healthCheck` is set. */
+    public readonly healthCheckId: pulumi.Output<string> | undefined;
     /** Name of the CloudWatch dashboard. */
     public readonly dashboardName: pulumi.Output<string>;
     /** Console address of the dashboard. */
@@ -268,48 +383,22 @@ export class AwsMonitoring extends SlipwayComponent {
         const a = normalizeMonitoringArgs(args);
         const t = args.targets;
         validateMonitoringTargets(t);
+        // Checked before any child exists: a bad health check must not leave half a component.
+        if (args.healthCheck) normalizeHealthCheck(args.healthCheck);
 
-        const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
         // One readable, length-safe prefix for the topic, the alarms and the dashboard, so the
         // console lists them together.
         const prefix = physicalName(name, 48);
-
-        const key = new aws.kms.Key(
-            this.childName("alarms-key"),
-            {
-                description: `Encrypts the alarm topic of ${name}`,
-                enableKeyRotation: true,
-                deletionWindowInDays: 30,
-                policy: pulumi.all([partition, account]).apply(([p, id]) => topicKeyPolicy({ partition: p, accountId: id })),
-            },
-            this.childOpts({ protect: a.protect }),
-        );
-        const topic = new aws.sns.Topic(
-            this.childName("alarms"),
-            { name: `${prefix}-alarms`, displayName: `${name} alarms`, kmsMasterKeyId: key.arn },
-            this.childOpts(),
-        );
-        new aws.sns.TopicPolicy(
-            this.childName("alarms-policy"),
-            {
-                arn: topic.arn,
-                policy: pulumi.all([partition, account, topic.arn]).apply(([p, id, arn]) => topicPolicy({ partition: p, accountId: id, topicArn: arn })),
-            },
-            this.childOpts(),
-        );
-        // Named after the address, not its position: removing one address must not recreate
-        // (and make re-confirm) the subscriptions listed after it.
-        const slugs = new Set<string>();
-        for (const email of a.alarmEmails) {
-            const slug = emailSlug(email);
-            if (slugs.has(slug)) {
-                throw new Error(`Monitoring alarmEmails: "${email}" is too similar to another address; list each address once.`);
-            }
-            slugs.add(slug);
-            new aws.sns.TopicSubscription(this.childName(`email-${slug}`), { topic: topic.arn, protocol: "email", endpoint: email }, this.childOpts());
+        const webhooks = { slackWebhookUrl: args.slack?.webhookUrl, webhookUrl: args.webhookUrl };
+        const forwarding = webhooks.slackWebhookUrl !== undefined || webhooks.webhookUrl !== undefined;
+        if (a.alarmEmails.length === 0 && !forwarding) {
+            pulumi.log.warn(`Monitoring ${name}: no alarmEmails, slack or webhookUrl: the alarms notify a topic nobody is subscribed to.`, this);
         }
+
+        const receivers = { name, prefix, emails: a.alarmEmails, webhooks, forwarding, protect: a.protect };
+        const main = this.createChannel({ ...receivers, logicalPrefix: "" });
 
         let backup: AlarmTargets<pulumi.Input<string>>["backup"];
         if (t.backupBucketName !== undefined) {
@@ -357,10 +446,13 @@ export class AwsMonitoring extends SlipwayComponent {
             (spec) =>
                 new aws.cloudwatch.MetricAlarm(
                     this.childName(`alarm-${spec.suffix}`),
-                    metricAlarmArgs(spec, `${prefix}-${spec.suffix}`, topic.arn),
+                    metricAlarmArgs(spec, `${prefix}-${spec.suffix}`, main.topicArn),
                     this.childOpts(),
                 ),
         );
+
+        if (main.functionName) alarms.push(this.alarm(forwarderErrorsAlarmSpec(main.functionName, "notify-errors"), prefix, main.topicArn));
+        const outside = args.healthCheck ? this.createHealthCheck(args.healthCheck, receivers, main.topicArn) : undefined;
 
         const body = pulumi
             .all([
@@ -395,15 +487,159 @@ export class AwsMonitoring extends SlipwayComponent {
             );
         const dashboard = new aws.cloudwatch.Dashboard(this.childName("dashboard"), { dashboardName: prefix, dashboardBody: body }, this.childOpts());
 
-        this.topicArn = topic.arn;
+        this.topicArn = main.topicArn;
+        this.healthCheckId = outside?.healthCheckId;
         this.dashboardName = dashboard.dashboardName;
         this.dashboardUrl = pulumi.all([partition, region, dashboard.dashboardName]).apply(([p, r, n]) => dashboardConsoleUrl(p, r, n));
-        this.alarmNames = pulumi.all(alarms.map((x) => x.name));
+        this.alarmNames = pulumi.all([...alarms, ...(outside ? [outside.alarm] : [])].map((x) => x.name));
         this.registerOutputs({
             topicArn: this.topicArn,
+            healthCheckId: this.healthCheckId,
             dashboardName: this.dashboardName,
             dashboardUrl: this.dashboardUrl,
             alarmNames: this.alarmNames,
         });
+    }
+
+    /** One alarm of this component from its spec, notifying `topicArn`. */
+    private alarm(spec: AlarmSpec<pulumi.Input<string>>, prefix: string, topicArn: pulumi.Output<string>, extra?: pulumi.CustomResourceOptions): aws.cloudwatch.MetricAlarm {
+        return new aws.cloudwatch.MetricAlarm(this.childName(`alarm-${spec.suffix}`), metricAlarmArgs(spec, `${prefix}-${spec.suffix}`, topicArn), this.childOpts(extra));
+    }
+
+    /**
+     * An alarm channel in one region: the KMS key, the encrypted topic and its policy, an email
+     * subscription per address and, with a webhook, the forwarder. `logicalPrefix` keeps the
+     * second (us-east-1) channel's children apart; the main channel's names never change.
+     */
+    private createChannel(c: ChannelArgs): { topicArn: pulumi.Output<string>; functionName?: pulumi.Output<string> } {
+        const n = (suffix: string) => this.childName(`${c.logicalPrefix}${suffix}`);
+        const o = (extra?: pulumi.CustomResourceOptions) => this.childOpts({ ...extra, ...(c.provider ? { provider: c.provider } : {}) });
+        // Looked up through the channel's provider: its region is the one its policies name.
+        const invoke = { parent: this, ...(c.provider ? { provider: c.provider } : {}) };
+        const lookups: AwsLookups = { partition: aws.getPartitionOutput({}, invoke), caller: aws.getCallerIdentityOutput({}, invoke), region: aws.getRegionOutput({}, invoke) };
+        const ctx = accountContext(lookups);
+        // The function's name fixes its log group's (`/aws/lambda/<name>`), which the key policy
+        // names before the function exists. Lambda names are regional: both channels use one.
+        const functionName = `${c.prefix}-notify`;
+        const logGroupName = `/aws/lambda/${functionName}`;
+
+        const key = new aws.kms.Key(
+            n("alarms-key"),
+            {
+                description: `Encrypts the alarm topic of ${c.name}`,
+                enableKeyRotation: true,
+                deletionWindowInDays: 30,
+                policy: c.forwarding
+                    ? ctx.apply((x) => topicKeyPolicy(x, { ctx: x, logGroupName }))
+                    : pulumi.all([lookups.partition.partition, lookups.caller.accountId]).apply(([p, id]) => topicKeyPolicy({ partition: p, accountId: id })),
+            },
+            o({ protect: c.protect }),
+        );
+        const topic = new aws.sns.Topic(n("alarms"), { name: `${c.prefix}-alarms`, displayName: `${c.name} alarms`, kmsMasterKeyId: key.arn }, o());
+        new aws.sns.TopicPolicy(
+            n("alarms-policy"),
+            {
+                arn: topic.arn,
+                policy: pulumi.all([lookups.partition.partition, lookups.caller.accountId, topic.arn]).apply(([p, id, arn]) => topicPolicy({ partition: p, accountId: id, topicArn: arn })),
+            },
+            o(),
+        );
+        // Named after the address, not its position: removing one address must not recreate
+        // (and make re-confirm) the subscriptions listed after it.
+        const slugs = new Set<string>();
+        for (const email of c.emails) {
+            const slug = emailSlug(email);
+            if (slugs.has(slug)) {
+                throw new Error(`Monitoring alarmEmails: "${email}" is too similar to another address; list each address once.`);
+            }
+            slugs.add(slug);
+            new aws.sns.TopicSubscription(n(`email-${slug}`), { topic: topic.arn, protocol: "email", endpoint: email }, o());
+        }
+        if (!c.forwarding) return { topicArn: topic.arn };
+
+        // ---- the forwarder: SNS -> Lambda -> Slack / webhook (see ./notify-forwarder for why) ----
+        const logGroup = new aws.cloudwatch.LogGroup(n("notify-logs"), { name: logGroupName, retentionInDays: 30, kmsKeyId: key.arn }, o());
+        // Auto-named: a deleted secret's name stays reserved for its recovery window.
+        const secret = new aws.secretsmanager.Secret(n("notify-secret"), { description: `Alarm webhook URLs of ${c.name}`, kmsKeyId: key.arn, recoveryWindowInDays: 7 }, o());
+        const secretValue = new aws.secretsmanager.SecretVersion(
+            n("notify-secret-value"),
+            {
+                secretId: secret.id,
+                secretString: pulumi.secret(
+                    pulumi.all([c.webhooks.slackWebhookUrl, c.webhooks.webhookUrl]).apply(([slackWebhookUrl, webhookUrl]) => JSON.stringify({ slackWebhookUrl, webhookUrl } satisfies ForwarderSecret)),
+                ),
+            },
+            o(),
+        );
+        const role = new aws.iam.Role(
+            n("notify-role"),
+            { name: physicalName(`${c.name}-${c.logicalPrefix}notify`, 64), description: `Runs the alarm forwarder of ${c.name}`, assumeRolePolicy: forwarderTrustPolicy() },
+            o(),
+        );
+        const rolePolicy = new aws.iam.RolePolicy(
+            n("notify-policy"),
+            { role: role.id, policy: pulumi.all([ctx, secret.arn, key.arn]).apply(([x, secretArn, keyArn]) => forwarderRolePolicy(x, { logGroupName, secretArn, keyArn })) },
+            o(),
+        );
+        const fn = new aws.lambda.Function(
+            n("notify"),
+            {
+                name: functionName,
+                description: `Posts the alarms of ${c.name} to its Slack / webhook receivers`,
+                role: role.arn,
+                runtime: forwarderRuntime,
+                handler: "index.handler",
+                architectures: ["arm64"],
+                memorySize: 128,
+                timeout: forwarderTimeoutSeconds,
+                code: new pulumi.asset.AssetArchive({ "index.mjs": new pulumi.asset.StringAsset(forwarderSource) }),
+                // The ARN only: the URLs stay in the secret (environment variables show in the console).
+                environment: { variables: { SECRET_ARN: secret.arn } },
+                loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+            },
+            // The role must be able to read the secret before the first alarm invokes it.
+            o({ dependsOn: [rolePolicy, secretValue] }),
+        );
+        const permission = new aws.lambda.Permission(
+            n("notify-invoke"),
+            // Only this topic may invoke it (AWS's documented SNS permission: principal + SourceArn).
+            { action: "lambda:InvokeFunction", function: fn.name, principal: "sns.amazonaws.com", sourceArn: topic.arn },
+            o(),
+        );
+        // A Lambda subscription in the topic's account needs no confirmation; SNS decrypts the
+        // message with the topic key before it invokes the function.
+        new aws.sns.TopicSubscription(n("notify-subscription"), { topic: topic.arn, protocol: "lambda", endpoint: fn.arn }, o({ dependsOn: [permission] }));
+        return { topicArn: topic.arn, functionName: fn.name };
+    }
+
+    /**
+     * The outside watch: a Route 53 health check on the site and an alarm on it, in us-east-1
+     * (where Route 53 publishes the metric), notifying a topic there — the main one when the
+     * stack is in us-east-1, otherwise a second channel with the same receivers.
+     */
+    private createHealthCheck(h: HealthCheckArgs, c: Receivers, mainTopicArn: pulumi.Output<string>) {
+        const n = normalizeHealthCheck(h);
+        const check = new aws.route53.HealthCheck(
+            this.childName("health"),
+            {
+                fqdn: n.domain,
+                port: 443,
+                type: n.searchString === undefined ? "HTTPS" : "HTTPS_STR_MATCH",
+                resourcePath: n.path,
+                searchString: n.searchString,
+                enableSni: true,
+                requestInterval: 30,
+                failureThreshold: 3,
+                tags: { Name: `${n.target}` },
+            },
+            this.childOpts(),
+        );
+        const spec = healthCheckAlarmSpec<pulumi.Input<string>>(check.id, n.target);
+        // In us-east-1 the main topic takes the alarm (normalizeHealthCheck refused any other region).
+        if (!h.usEast1Provider) return { healthCheckId: check.id, alarm: this.alarm(spec, c.prefix, mainTopicArn) };
+        const east = this.createChannel({ ...c, logicalPrefix: "use1-", provider: h.usEast1Provider });
+        const alarm = this.alarm(spec, c.prefix, east.topicArn, { provider: h.usEast1Provider });
+        if (east.functionName) this.alarm(forwarderErrorsAlarmSpec(east.functionName, "use1-notify-errors"), c.prefix, east.topicArn, { provider: h.usEast1Provider });
+        return { healthCheckId: check.id, alarm };
     }
 }

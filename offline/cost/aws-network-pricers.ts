@@ -64,3 +64,26 @@ export function priceWebAcl(r: RecordedResource, p: AwsRegionPrices, ctx: Pricin
 export function priceHostedZone(_r: RecordedResource, p: AwsRegionPrices): Priced {
     return { usd: p.route53HostedZoneMonth.usd, basis: `hosted zone ${dollars(p.route53HostedZoneMonth)} (alias queries to AWS resources free)` };
 }
+
+/**
+ * Route 53 health checks are billed per check per month (global, not per region), plus each
+ * optional feature: HTTPS, string matching, the 10-second interval, latency graphs. A check on a
+ * domain aliased to the stack's own load balancer is an AWS endpoint; a non-AWS one is listed at
+ * $0.75 and $2 per feature.
+ */
+export function priceHealthCheck(r: RecordedResource, p: AwsRegionPrices): Priced {
+    const type = str(r.inputs.type) ?? "";
+    if (!["HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP"].includes(type)) return notPriced(`${type || "untyped"} health checks are not in the price table`);
+    const options = [
+        type.startsWith("HTTPS") && "HTTPS",
+        type.endsWith("_STR_MATCH") && "string matching",
+        Number(r.inputs.requestInterval ?? 30) === 10 && "10-second interval",
+        r.inputs.measureLatency === true && "latency graphs",
+    ].filter((o): o is string => typeof o === "string");
+    return {
+        usd: p.route53HealthCheckMonth.usd + options.length * p.route53HealthCheckOptionMonth.usd,
+        basis:
+            `health check ${dollars(p.route53HealthCheckMonth)} (AWS endpoint)` +
+            (options.length > 0 ? ` + ${plural(options.length, "optional feature")} (${options.join(", ")}) × ${dollars(p.route53HealthCheckOptionMonth)}` : ""),
+    };
+}

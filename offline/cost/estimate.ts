@@ -2,7 +2,7 @@ import type { Graph } from "../graph";
 import type { RecordedResource } from "../recorder";
 import { type CostAssumptionOverrides, resolveCostAssumptions } from "./assumptions";
 import { priceElastiCacheReplicationGroup, priceRdsInstance, priceS3Bucket } from "./aws-data-pricers";
-import { priceElasticIp, priceHostedZone, priceLoadBalancer, priceNatGateway, priceVpcEndpoint, priceWebAcl } from "./aws-network-pricers";
+import { priceElasticIp, priceHealthCheck, priceHostedZone, priceLoadBalancer, priceNatGateway, priceVpcEndpoint, priceWebAcl } from "./aws-network-pricers";
 import {
     priceDashboard,
     priceEcrRepository,
@@ -38,6 +38,7 @@ const awsPricers: Readonly<Record<string, Pricer<AwsRegionPrices>>> = {
     "aws:ec2/vpcEndpoint:VpcEndpoint": priceVpcEndpoint,
     "aws:wafv2/webAcl:WebAcl": priceWebAcl,
     "aws:route53/zone:Zone": priceHostedZone,
+    "aws:route53/healthCheck:HealthCheck": priceHealthCheck,
     "aws:ecs/service:Service": priceFargateService,
     "aws:ecs/cluster:Cluster": priceEcsCluster,
     "aws:kms/key:Key": priceKmsKey,

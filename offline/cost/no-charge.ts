@@ -51,6 +51,9 @@ const aws: Record<string, string> = {
     "aws:sns/topic:Topic": "topics have no charge; alarm publishes and email deliveries cost cents at alarm volume (https://aws.amazon.com/sns/pricing/)",
     "aws:sns/topicPolicy:TopicPolicy": configOnly,
     "aws:sns/topicSubscription:TopicSubscription": "priced per delivery, cents at alarm volume",
+    "aws:lambda/function:Function":
+        "billed per request ($0.20 per million) and GB-second: the alarm forwarder runs a few hundred times a month at 128 MB for under a second, well under $0.01 (https://aws.amazon.com/lambda/pricing/)",
+    "aws:lambda/permission:Permission": configOnly,
 };
 
 const digitalOcean: Record<string, string> = {

@@ -112,6 +112,10 @@ export interface AwsRegionPrices {
     wafRuleMonth: Price;
     wafPerMillionRequests: Price;
     route53HostedZoneMonth: Price;
+    /** A health check on an AWS endpoint (a resource of the same account, e.g. a load balancer). */
+    route53HealthCheckMonth: Price;
+    /** Each optional feature of such a check (HTTPS, string matching, 10-second interval, latency). */
+    route53HealthCheckOptionMonth: Price;
 }
 
 const rds = (singleAz: number, multiAz: number, unit = "instance-hour", source = aws.rdsPostgres): RdsInstancePrice => ({
@@ -195,6 +199,8 @@ const usEast1: AwsRegionPrices = {
     wafRuleMonth: price(1, "rule-month", aws.waf),
     wafPerMillionRequests: price(0.6, "million requests", aws.waf),
     route53HostedZoneMonth: price(0.5, "hosted zone-month", aws.route53),
+    route53HealthCheckMonth: price(0.5, "health check-month (AWS endpoint)", aws.route53),
+    route53HealthCheckOptionMonth: price(1, "optional feature-month (AWS endpoint)", aws.route53),
 };
 
 /** AWS on-demand prices by region. Add a region by copying its figures from the same pages. */

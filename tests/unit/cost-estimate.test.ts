@@ -32,7 +32,7 @@ const line = (cost: CostEstimate, name: string) => {
 const expectCents = (actual: number, hand: number) => expect(Math.abs(actual - hand)).toBeLessThanOrEqual(0.005 + 1e-9);
 
 describe("prod (aws, us-east-1)", () => {
-    it("totals $560.20 a month, as computed by hand", () => {
+    it("totals $561.80 a month, as computed by hand", () => {
         const { cost } = stacks.prod;
         // RDS db.t4g.large Multi-AZ:     730 × 0.258 + 100 GB × 0.23                 = 211.34
         // ElastiCache 2 × t4g.medium:    2 × 730 × 0.052 (Valkey)                     =  75.92
@@ -67,9 +67,12 @@ describe("prod (aws, us-east-1)", () => {
         // Other alarms × 16:             16 × 0.10                                    =   1.60
         // Tasks running vs desired (2 metrics), 3 NAT port-allocation alarms,
         //   RDS surplus credits, 2 cache credit balances: (2 + 3 + 1 + 2) × 0.10      =   0.80
-        const hand = 211.34 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 4.71 + 4.8 + 10.95 + 3 + 2.94 + 7.21 + 1.64 + 0.61 + 0.29 + 0.09 + 0.02 + 0.3 + 0.27 + 0.78 + 1.6 + 0.8 + 0.59 + 0.01;
+        // Route 53 health check (outside watch): 0.50 + HTTPS option 1.00             =   1.50
+        //   and its site-down alarm:      1 × 0.10                                     =   0.10
+        const hand = 211.34 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 4.71 + 4.8 + 10.95 + 3 + 2.94 + 7.21 + 1.64 + 0.61 + 0.29 + 0.09 + 0.02 + 0.3 + 0.27 + 0.78 + 1.6 + 0.8 + 0.59 + 0.01 + 1.5 + 0.1;
         expect(cost.monthlyUsd).toBeCloseTo(hand, 2);
-        expect(cost.monthlyUsd).toBeCloseTo(560.2, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(561.8, 2);
+        expect(line(cost, "monitoring-health")).toMatchObject({ monthlyUsd: 1.5, basis: "health check $0.50 (AWS endpoint) + 1 optional feature (HTTPS) × $1.00" });
         expect(cost).toMatchObject({ currency: "USD", priceDate: "2025-06-01", region: "us-east-1" });
         expect(cost.notPriced).toEqual([]);
     });
@@ -133,7 +136,7 @@ describe("prod (aws, us-east-1)", () => {
         // Lines that use none of them do not move.
         expect(line(cost, "db-instance").monthlyUsd).toBe(211.34);
         expect(cost.assumptions).toMatchObject(overrides);
-        expect(cost.monthlyUsd).toBeCloseTo(560.2 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (9.35 - 0.61) + (11.78 - 2.94), 2);
+        expect(cost.monthlyUsd).toBeCloseTo(561.8 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (9.35 - 0.61) + (11.78 - 2.94), 2);
     });
 });
 
