@@ -74,6 +74,7 @@ function resourcePolicyFor(model: IamModel, action: string, resource: string): N
         return key;
     }
     if (service === "sns") return model.topicPolicies.get(resource);
+    if (service === "lambda") return model.functionPolicies.get(resource);
     if (action.toLowerCase() === "sts:assumerole") {
         const role = model.roles.find((r) => r.arn === resource);
         if (!role) throw new Error(`${resource} is not a role of the stack`);

@@ -42,6 +42,8 @@ export interface IamModel {
     keyPolicies: Map<string, NamedPolicy>;
     /** Topic policies by topic ARN. */
     topicPolicies: Map<string, NamedPolicy>;
+    /** Lambda function policies (their `Permission` statements) by function ARN. */
+    functionPolicies: Map<string, NamedPolicy>;
     /** Every policy document in the graph (identity, trust and resource policies), for the catalog check. */
     allPolicies: NamedPolicy[];
     /** The provider-computed state of a recorded resource (`arn`, `name`, …), as the mock returned it. */
@@ -59,6 +61,8 @@ const BUCKET_V2 = "aws:s3/bucketV2:BucketV2";
 const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 const KEY = "aws:kms/key:Key";
 const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+const FUNCTION = "aws:lambda/function:Function";
+const PERMISSION = "aws:lambda/permission:Permission";
 
 /** Resource types that carry a resource policy this harness does not read yet: fail, never skip. */
 const UNREAD_POLICY_TYPES = [
@@ -66,7 +70,6 @@ const UNREAD_POLICY_TYPES = [
     "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
     "aws:secretsmanager/secretPolicy:SecretPolicy",
     "aws:sqs/queuePolicy:QueuePolicy",
-    "aws:lambda/permission:Permission",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:iam/userPolicy:UserPolicy",
     "aws:iam/groupPolicy:GroupPolicy",
@@ -168,5 +171,29 @@ export function buildIamModel(run: OfflineRun): IamModel {
         topicPolicies.set(String(p.inputs.arn), named);
         allPolicies.push(named);
     }
-    return { graph, accountId: OFFLINE_ACCOUNT_ID, region, partition: "aws", roles, bucketPolicies, keyPolicies, topicPolicies, allPolicies, stateOf, byId };
+    // Lambda keeps one resource policy per function, a statement per `Permission`, in the form
+    // AddPermission writes it: the source ARN as `ArnLike AWS:SourceArn`, the source account as
+    // `StringEquals AWS:SourceAccount`.
+    const functionPolicies = new Map<string, NamedPolicy>();
+    for (const p of graph.ofType(PERMISSION)) {
+        const fn = graph.ofType(FUNCTION).find((f) => f.inputs.name === p.inputs.function || stateOf(f).arn === p.inputs.function);
+        if (!fn) throw new Error(`${p.name} is on function ${String(p.inputs.function)}, which is not in the graph`);
+        const arn = String(stateOf(fn).arn);
+        const condition: Record<string, Record<string, string>> = {};
+        if (p.inputs.sourceArn) condition.ArnLike = { "AWS:SourceArn": String(p.inputs.sourceArn) };
+        if (p.inputs.sourceAccount) condition.StringEquals = { "AWS:SourceAccount": String(p.inputs.sourceAccount) };
+        const statement = {
+            Sid: p.name,
+            Effect: "Allow",
+            Principal: String(p.inputs.principal).includes(".amazonaws.com") ? { Service: String(p.inputs.principal) } : { AWS: String(p.inputs.principal) },
+            Action: String(p.inputs.action),
+            Resource: arn,
+            ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+        };
+        const existing = functionPolicies.get(arn);
+        if (existing) existing.policy.Statement = [...[existing.policy.Statement].flat(), statement] as PolicyDocument["Statement"];
+        else functionPolicies.set(arn, { name: `function:${stateOf(fn).name}`, policy: { Version: "2012-10-17", Statement: [statement] } as PolicyDocument });
+    }
+    allPolicies.push(...functionPolicies.values());
+    return { graph, accountId: OFFLINE_ACCOUNT_ID, region, partition: "aws", roles, bucketPolicies, keyPolicies, topicPolicies, functionPolicies, allPolicies, stateOf, byId };
 }

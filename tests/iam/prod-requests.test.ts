@@ -5,26 +5,14 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { prodRun } from "../helpers/prod";
-import { type ApiRequest, type Evaluated, evaluate } from "./evaluate";
+import type { Evaluated } from "./evaluate";
 import { type IamModel, buildIamModel } from "./model";
+import { evaluateAll, table, wrong } from "./report";
 import { allowedRequests, deniedRequests } from "./requests";
 
 let model: IamModel;
 let allowed: Evaluated[];
 let denied: Evaluated[];
-
-const evaluateAll = (m: IamModel, reqs: ApiRequest[]): Promise<Evaluated[]> => Promise.all(reqs.map((r) => evaluate(m, r)));
-
-function table(title: string, rows: Evaluated[]): string {
-    const lines = rows.map((e) => {
-        const ctx = Object.entries(e.request.context)
-            .map(([k, v]) => `${k}=${[v].flat().join(",")}`)
-            .join(" ");
-        const mark = e.decision === e.request.expect ? "ok " : "BAD";
-        return `${mark} ${e.decision.padEnd(16)} | ${e.request.workload}: ${e.request.what}\n      ${e.request.action} ${e.request.resource}\n      by ${e.principalArn}${ctx ? `\n      context ${ctx}` : ""}\n      policies ${e.policies.join(", ") || "(none)"}`;
-    });
-    return `\n== ${title} (${rows.length})\n${lines.join("\n")}`;
-}
 
 beforeAll(async () => {
     model = buildIamModel(await prodRun());
@@ -34,8 +22,6 @@ beforeAll(async () => {
     console.log(table("prod: requests that must be ALLOWED", allowed));
     console.log(table("prod: requests that must be DENIED", denied));
 });
-
-const wrong = (rows: Evaluated[]) => rows.filter((e) => e.decision !== e.request.expect).map((e) => `${e.request.workload}: ${e.request.what} (${e.request.action} ${e.request.resource}) is ${e.decision}, expected ${e.request.expect}`);
 
 describe("prod IAM, evaluated offline", () => {
     it("allows every request the workloads make (identity + resource + key policies)", () => {
@@ -64,7 +50,7 @@ describe("prod IAM, evaluated offline", () => {
         const used = new Set([...allowed, ...denied].flatMap((e) => e.policies));
         const roles = model.roles.filter((r) => !allowed.some((e) => e.request.action === "sts:AssumeRole" && e.request.resource === r.arn && e.decision === "Allowed"));
         expect(roles.map((r) => `${r.name} is never assumed by an allowed request`)).toEqual([]);
-        const resourcePolicies = [...model.bucketPolicies.values(), ...model.keyPolicies.values(), ...model.topicPolicies.values()].map((p) => p.name);
+        const resourcePolicies = [...model.bucketPolicies.values(), ...model.keyPolicies.values(), ...model.topicPolicies.values(), ...model.functionPolicies.values()].map((p) => p.name);
         expect(resourcePolicies.filter((p) => !used.has(p)).map((p) => `${p} is evaluated by no request`)).toEqual([]);
     });
 });

@@ -271,6 +271,43 @@ export function allowedRequests(m: IamModel): ApiRequest[] {
         }
     }
 
+    // The alarm forwarder: SNS invokes it for its topic, Lambda assumes its role, and it reads the
+    // webhook secret (decrypted through Secrets Manager) and writes its own log group.
+    for (const fn of m.graph.ofType("aws:lambda/function:Function")) {
+        const fnArn = String(m.stateOf(fn).arn);
+        const workload = `Lambda ${fn.inputs.name}`;
+        const role = String(fn.inputs.role);
+        const principal = `role:${roleName(role)}`;
+        out.push({ workload, what: "Lambda assumes the function's role", principal: "lambda.amazonaws.com", action: "sts:AssumeRole", resource: role, context: {}, expect: "Allowed" });
+        const subs = m.graph.ofType("aws:sns/topicSubscription:TopicSubscription").filter((s) => s.inputs.protocol === "lambda" && s.inputs.endpoint === fnArn);
+        if (subs.length === 0) throw new Error(`${fn.name} is subscribed to no topic`);
+        for (const sub of subs) {
+            out.push({
+                workload: `SNS (${String(sub.inputs.topic).split(":").pop()})`,
+                what: "invoke the forwarder with a notification",
+                principal: "sns.amazonaws.com",
+                action: "lambda:InvokeFunction",
+                resource: fnArn,
+                context: { ...TLS, "aws:SourceArn": String(sub.inputs.topic), "aws:SourceAccount": acct },
+                expect: "Allowed",
+            });
+        }
+        const secretArn = String((fn.inputs.environment as { variables: Record<string, string> }).variables.SECRET_ARN);
+        const keyArn = String(secretResource(m, secretArn).inputs.kmsKeyId);
+        const group = `arn:aws:logs:${region}:${acct}:log-group:${(fn.inputs.loggingConfig as { logGroup: string }).logGroup}`;
+        const as = (what: string, action: string, resource: string, context: Record<string, string> = {}): ApiRequest => ({ workload, what, principal, action, resource, context: { ...TLS, ...context }, expect: "Allowed" });
+        out.push(
+            as("read the webhook secret", "secretsmanager:GetSecretValue", secretArn),
+            as("decrypt the webhook secret (through Secrets Manager)", "kms:Decrypt", keyArn, {
+                "kms:ViaService": `secretsmanager.${region}.amazonaws.com`,
+                "kms:CallerAccount": acct,
+                "kms:EncryptionContext:SecretARN": secretArn,
+            }),
+            as("create its log stream", "logs:CreateLogStream", `${group}:log-stream:2025/01/31/[$LATEST]${TASK_ID}`),
+            as("write its logs", "logs:PutLogEvents", `${group}:log-stream:2025/01/31/[$LATEST]${TASK_ID}`),
+        );
+    }
+
     for (const lb of m.graph.ofType("aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer")) {
         const logs = lb.inputs.accessLogs as { bucket: string; prefix?: string; enabled?: boolean } | undefined;
         if (!logs?.enabled) continue;
@@ -368,6 +405,23 @@ export function deniedRequests(m: IamModel, allowed: ApiRequest[]): ApiRequest[]
         vary(albLog, "ALB log delivery outside this account's prefix", { resource: albLog.resource.replace(`/AWSLogs/${acct}/`, `/AWSLogs/${OTHER_ACCOUNT}/`) }, "ImplicitlyDenied"),
         vary(albLog, "ALB log delivery over plain HTTP", { context: { ...albLog.context, "aws:SecureTransport": "false" } }, "ExplicitlyDenied"),
     ];
+    const invokeFn = allowed.find((r) => r.action === "lambda:InvokeFunction");
+    if (invokeFn) {
+        out.push(
+            vary(invokeFn, "another topic of this account invokes the forwarder", { context: { ...invokeFn.context, "aws:SourceArn": `arn:aws:sns:${m.region}:${acct}:someone-elses-topic` } }, "ImplicitlyDenied"),
+            vary(invokeFn, "a topic of another account invokes the forwarder", { context: { ...invokeFn.context, "aws:SourceArn": `arn:aws:sns:${m.region}:${OTHER_ACCOUNT}:x`, "aws:SourceAccount": OTHER_ACCOUNT } }, "ImplicitlyDenied"),
+        );
+        const fnSecret = find((r) => r.action === "secretsmanager:GetSecretValue" && r.workload.startsWith("Lambda "), "forwarder secret read");
+        const appSecret = allowed.find((r) => r.action === "secretsmanager:GetSecretValue" && !r.workload.startsWith("Lambda "));
+        if (appSecret) {
+            out.push(
+                vary(fnSecret, "the forwarder reads the app's secrets", { resource: appSecret.resource }, "ImplicitlyDenied"),
+                vary(appSecret, "the app reads the webhook secret", { resource: fnSecret.resource }, "ImplicitlyDenied"),
+            );
+        }
+        const fnDecrypt = find((r) => r.action === "kms:Decrypt" && r.workload.startsWith("Lambda "), "forwarder decrypt");
+        out.push(vary(fnDecrypt, "the forwarder decrypts with the topic key outside Secrets Manager", { context: { ...fnDecrypt.context, "kms:ViaService": `sns.${m.region}.amazonaws.com` } }, "ImplicitlyDenied"));
+    }
     if (s3Log) out.push(vary(s3Log, "S3 logs another bucket into it", { context: { ...s3Log.context, "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket" } }, "ImplicitlyDenied"));
     if (otherRole) out.push(vary(put, `${otherRole.name} writes to the backups`, { principal: `role:${otherRole.name}` }, "ImplicitlyDenied"));
     if (foreignSecret) out.push(vary(secret, "read another workload's secret", { resource: foreignSecret.resource }, "ImplicitlyDenied"));
