@@ -8,6 +8,7 @@ import { dockerHostMemoryBudget } from "./docker-host-memory-budget";
 import { dropletFirewall } from "./droplet-firewall";
 import { monitoringCoverage } from "./monitoring-coverage";
 import { networkBaseline } from "./network-baseline";
+import { offHostHealthCheck } from "./off-host-health-check";
 import { offHostUptime } from "./off-host-uptime";
 import { requiredTags } from "./required-tags";
 import { statefulHasBackup } from "./stateful-has-backup";
@@ -27,5 +28,6 @@ export const stackRules: SlipwayRule[] = [
     monitoringCoverage,
     burstableCreditAlarms,
     offHostUptime,
+    offHostHealthCheck,
     dockerHostMemoryBudget,
 ];
