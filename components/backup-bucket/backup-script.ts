@@ -102,9 +102,9 @@ function validateConnection(o: ScriptConnectionOptions & { pgDatabase: string })
 }
 
 /** `NAME=${NAME:-'default'}`: the environment wins when it sets a non-empty value. */
-const envDefault = (name: string, value: string | number): string => `${name}=\${${name}:-${shellQuote(String(value))}}`;
+export const envDefault = (name: string, value: string | number): string => `${name}=\${${name}:-${shellQuote(String(value))}}`;
 /** `NAME=${NAME-'default'}`: the environment wins even when it sets an empty value (to switch off). */
-const envDefaultAllowEmpty = (name: string, value: string): string => `${name}=\${${name}-${shellQuote(value)}}`;
+export const envDefaultAllowEmpty = (name: string, value: string): string => `${name}=\${${name}-${shellQuote(value)}}`;
 
 function connectionLines(o: ScriptConnectionOptions, pgDatabase: string): string[] {
     return [

@@ -21,6 +21,7 @@
  * the backup's last WAL segment is in the repository before it records success.
  */
 import { shellQuote } from "../shared/host-files";
+import { envDefault, envDefaultAllowEmpty } from "./backup-script";
 
 /** The metrics `pitr.sh` writes to the textfile collector's directory. */
 export const pitrMetrics = {
@@ -155,8 +156,6 @@ export interface PitrScriptOptions {
 }
 
 const HEADER = "# Rendered by Slipway (components/backup-bucket/pitr.ts): change it there, not here.";
-const envDefault = (name: string, value: string | number): string => `${name}=\${${name}:-${shellQuote(String(value))}}`;
-const envDefaultAllowEmpty = (name: string, value: string): string => `${name}=\${${name}-${shellQuote(value)}}`;
 
 function gaugeLines(name: string, help: string, value: string): string[] {
     return [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`];

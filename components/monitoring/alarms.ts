@@ -154,21 +154,15 @@ function creditAlarms<T>(targets: AlarmTargets<T>, db: Record<string, T>): Alarm
     const specs: AlarmSpec<T>[] = [];
     const dbCredits = targets.dbInstanceClass === undefined ? undefined : cpuCredits(targets.dbInstanceClass);
     if (dbCredits) {
-        specs.push({
-            suffix: "rds-cpu-surplus-credits",
-            description:
+        // Reported as 0 while nothing is charged; a gap charges nothing.
+        specs.push(
+            anyInFiveMinutes(
+                "rds-cpu-surplus-credits",
                 `The ${targets.dbInstanceClass} database is being billed for surplus CPU credits: over the last 24 hours it used more than its ` +
-                `${baselinePercent(dbCredits)}% CPU baseline. Move to a larger or non-burstable class if this repeats.`,
-            metric: one({ namespace: "AWS/RDS", metricName: "CPUSurplusCreditsCharged", dimensions: db, stat: "Sum" }),
-            period: 300,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            threshold: 0,
-            comparison: "GreaterThanThreshold",
-            // Reported as 0 while nothing is charged; a gap charges nothing.
-            treatMissingData: "notBreaching",
-            notifyOnInsufficientData: false,
-        });
+                    `${baselinePercent(dbCredits)}% CPU baseline. Move to a larger or non-burstable class if this repeats.`,
+                one({ namespace: "AWS/RDS", metricName: "CPUSurplusCreditsCharged", dimensions: db, stat: "Sum" }),
+            ),
+        );
     }
     const nodeCredits = targets.cacheNodeType === undefined ? undefined : cpuCredits(targets.cacheNodeType);
     if (nodeCredits) {
@@ -431,19 +425,14 @@ export function alarmSpecs<T>(targets: AlarmTargets<T>, thresholds: Required<Mon
     });
     specs.push(...creditAlarms(targets, db));
     (targets.natGatewayIds ?? []).forEach((id, i) => {
-        specs.push({
-            suffix: `nat-${i + 1}-port-allocation-errors`,
-            description: `NAT gateway ${i + 1} could not allocate a source port: outbound connections from the private subnets are failing (too many to one destination).`,
-            metric: one({ namespace: "AWS/NATGateway", metricName: "ErrorPortAllocation", dimensions: { NatGatewayId: id }, stat: "Sum" }),
-            period: 300,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            threshold: 0,
-            comparison: "GreaterThanThreshold",
-            // Every failed allocation is a failed connection; a gap is no traffic, not an error.
-            treatMissingData: "notBreaching",
-            notifyOnInsufficientData: false,
-        });
+        // Every failed allocation is a failed connection; a gap is no traffic, not an error.
+        specs.push(
+            anyInFiveMinutes(
+                `nat-${i + 1}-port-allocation-errors`,
+                `NAT gateway ${i + 1} could not allocate a source port: outbound connections from the private subnets are failing (too many to one destination).`,
+                one({ namespace: "AWS/NATGateway", metricName: "ErrorPortAllocation", dimensions: { NatGatewayId: id }, stat: "Sum" }),
+            ),
+        );
     });
     if (targets.backup) {
         specs.push({
@@ -498,16 +487,28 @@ export function healthCheckAlarmSpec<T>(healthCheckId: T, target: string): Alarm
  * even when the webhooks cannot.
  */
 export function forwarderErrorsAlarmSpec<T>(functionName: T, suffix: string): AlarmSpec<T> {
+    // No invocation, no error: a quiet forwarder is a quiet stack.
+    return anyInFiveMinutes(
+        suffix,
+        "The alarm forwarder failed to post to the Slack or webhook receiver: alerts are reaching email only.",
+        one({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: functionName }, stat: "Sum" }),
+    );
+}
+
+/**
+ * An alarm on any occurrence: the metric's 5-minute sum above 0, once. For counts where a
+ * single event is already worth a person's attention, and where no data means no events.
+ */
+function anyInFiveMinutes<T>(suffix: string, description: string, metric: AlarmSpec<T>["metric"]): AlarmSpec<T> {
     return {
         suffix,
-        description: "The alarm forwarder failed to post to the Slack or webhook receiver: alerts are reaching email only.",
-        metric: one({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: functionName }, stat: "Sum" }),
+        description,
+        metric,
         period: 300,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         threshold: 0,
         comparison: "GreaterThanThreshold",
-        // No invocation, no error: a quiet forwarder is a quiet stack.
         treatMissingData: "notBreaching",
         notifyOnInsufficientData: false,
     };
