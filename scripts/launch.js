@@ -28,22 +28,35 @@ Module._load = function (request, parent, isMain) {
     return load.apply(this, arguments);
 };
 
-const [name, ...args] = process.argv.slice(2);
-if (!name || !/^[\w-]+$/.test(name)) {
-    process.stderr.write("usage: node scripts/launch.js <script-name> [args...]\n");
-    process.exit(2);
-}
 const root = path.resolve(__dirname, "..");
-const outfile = path.join(root, "bin", `${name}.js`);
-buildSync({
-    entryPoints: [path.join(root, "scripts", `${name}.ts`)],
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "cjs",
-    packages: "external",
-    outfile,
-    logLevel: "warning",
-});
-process.argv = [process.argv[0], outfile, ...args];
-require(outfile);
+/** The scripts a user runs by name (`npm run <name>`, `npx slipway <name>`). */
+const commands = ["plan", "render"];
+
+/** Bundles scripts/<name>.ts into bin/<name>.js and runs it in this process with `args`. */
+function launch(name, args) {
+    if (!name || !/^[\w-]+$/.test(name)) {
+        process.stderr.write("usage: node scripts/launch.js <script-name> [args...]\n");
+        process.exit(2);
+    }
+    // bin/<name>.js, not a deeper folder: the bundled code finds the project root as `__dirname/..`.
+    const outfile = path.join(root, "bin", `${name}.js`);
+    buildSync({
+        entryPoints: [path.join(root, "scripts", `${name}.ts`)],
+        bundle: true,
+        platform: "node",
+        target: "node20",
+        format: "cjs",
+        packages: "external",
+        outfile,
+        logLevel: "warning",
+    });
+    process.argv = [process.argv[0], outfile, ...args];
+    require(outfile);
+}
+
+module.exports = { launch, commands };
+
+if (require.main === module) {
+    const [name, ...args] = process.argv.slice(2);
+    launch(name, args);
+}
