@@ -7,7 +7,8 @@ import { alarmSpecs, type AlarmSpec, type AlarmTargets, forwarderErrorsAlarmSpec
 import { dashboardBody, dashboardConsoleUrl } from "./dashboard";
 import { type MonitoringArgs, normalizeMonitoringArgs } from "./index";
 import { type ForwarderSecret, forwarderRuntime, forwarderSource, forwarderTimeoutSeconds } from "./notify-forwarder";
-import { forwarderRolePolicy, forwarderTrustPolicy, topicKeyPolicy, topicPolicy } from "./policy";
+import { forwarderRolePolicy, forwarderTrustPolicy, rdsEventCategories, topicKeyPolicy, topicPolicy } from "./policy";
+import { withComponent } from "../shared/errors";
 
 /** What the alarms and the dashboard watch on the AWS target. */
 export interface MonitoringTargets {
@@ -379,12 +380,14 @@ export class AwsMonitoring extends SlipwayComponent {
     public readonly alarmNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: AwsMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything registers: bad args must not leave half a component.
+        const a = withComponent("Monitoring", name, () => {
+            validateMonitoringTargets(args.targets);
+            if (args.healthCheck) normalizeHealthCheck(args.healthCheck);
+            return normalizeMonitoringArgs(args);
+        });
         super("Monitoring", name, opts);
-        const a = normalizeMonitoringArgs(args);
         const t = args.targets;
-        validateMonitoringTargets(t);
-        // Checked before any child exists: a bad health check must not leave half a component.
-        if (args.healthCheck) normalizeHealthCheck(args.healthCheck);
 
         const partition = aws.getPartitionOutput({}, { parent: this }).partition;
         const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -452,6 +455,7 @@ export class AwsMonitoring extends SlipwayComponent {
         );
 
         if (main.functionName) alarms.push(this.alarm(forwarderErrorsAlarmSpec(main.functionName, "notify-errors"), prefix, main.topicArn));
+        this.createDatabaseEvents(prefix, t.dbInstanceId, main);
         const outside = args.healthCheck ? this.createHealthCheck(args.healthCheck, receivers, main.topicArn) : undefined;
 
         const body = pulumi
@@ -501,6 +505,20 @@ export class AwsMonitoring extends SlipwayComponent {
         });
     }
 
+    /**
+     * RDS's own events for the database, on the alarm topic. Some conditions have no metric: the
+     * storage autoscaling ceiling coming near (RDS-EVENT-0225) or reached, a failed or started
+     * Multi-AZ failover, an instance failure. Created after the topic policy that admits
+     * `events.rds.amazonaws.com`, or RDS's first notifications would be refused.
+     */
+    private createDatabaseEvents(prefix: string, dbInstanceId: pulumi.Input<string>, channel: { topicArn: pulumi.Output<string>; topicPolicy: aws.sns.TopicPolicy }): aws.rds.EventSubscription {
+        return new aws.rds.EventSubscription(
+            this.childName("rds-events"),
+            { name: `${prefix}-rds-events`, snsTopic: channel.topicArn, sourceType: "db-instance", sourceIds: [dbInstanceId], eventCategories: [...rdsEventCategories], enabled: true },
+            this.childOpts({ dependsOn: [channel.topicPolicy] }),
+        );
+    }
+
     /** One alarm of this component from its spec, notifying `topicArn`. */
     private alarm(spec: AlarmSpec<pulumi.Input<string>>, prefix: string, topicArn: pulumi.Output<string>, extra?: pulumi.CustomResourceOptions): aws.cloudwatch.MetricAlarm {
         return new aws.cloudwatch.MetricAlarm(this.childName(`alarm-${spec.suffix}`), metricAlarmArgs(spec, `${prefix}-${spec.suffix}`, topicArn), this.childOpts(extra));
@@ -511,7 +529,7 @@ export class AwsMonitoring extends SlipwayComponent {
      * subscription per address and, with a webhook, the forwarder. `logicalPrefix` keeps the
      * second (us-east-1) channel's children apart; the main channel's names never change.
      */
-    private createChannel(c: ChannelArgs): { topicArn: pulumi.Output<string>; functionName?: pulumi.Output<string> } {
+    private createChannel(c: ChannelArgs): { topicArn: pulumi.Output<string>; topicPolicy: aws.sns.TopicPolicy; functionName?: pulumi.Output<string> } {
         const n = (suffix: string) => this.childName(`${c.logicalPrefix}${suffix}`);
         const o = (extra?: pulumi.CustomResourceOptions) => this.childOpts({ ...extra, ...(c.provider ? { provider: c.provider } : {}) });
         // Looked up through the channel's provider: its region is the one its policies name.
@@ -536,7 +554,7 @@ export class AwsMonitoring extends SlipwayComponent {
             o({ protect: c.protect }),
         );
         const topic = new aws.sns.Topic(n("alarms"), { name: `${c.prefix}-alarms`, displayName: `${c.name} alarms`, kmsMasterKeyId: key.arn }, o());
-        new aws.sns.TopicPolicy(
+        const topicPolicyResource = new aws.sns.TopicPolicy(
             n("alarms-policy"),
             {
                 arn: topic.arn,
@@ -555,7 +573,7 @@ export class AwsMonitoring extends SlipwayComponent {
             slugs.add(slug);
             new aws.sns.TopicSubscription(n(`email-${slug}`), { topic: topic.arn, protocol: "email", endpoint: email }, o());
         }
-        if (!c.forwarding) return { topicArn: topic.arn };
+        if (!c.forwarding) return { topicArn: topic.arn, topicPolicy: topicPolicyResource };
 
         // ---- the forwarder: SNS -> Lambda -> Slack / webhook (see ./notify-forwarder for why) ----
         const logGroup = new aws.cloudwatch.LogGroup(n("notify-logs"), { name: logGroupName, retentionInDays: 30, kmsKeyId: key.arn }, o());
@@ -609,7 +627,7 @@ export class AwsMonitoring extends SlipwayComponent {
         // A Lambda subscription in the topic's account needs no confirmation; SNS decrypts the
         // message with the topic key before it invokes the function.
         new aws.sns.TopicSubscription(n("notify-subscription"), { topic: topic.arn, protocol: "lambda", endpoint: fn.arn }, o({ dependsOn: [permission] }));
-        return { topicArn: topic.arn, functionName: fn.name };
+        return { topicArn: topic.arn, topicPolicy: topicPolicyResource, functionName: fn.name };
     }
 
     /**

@@ -4,8 +4,21 @@
  */
 import { type AccountContext, type Statement, accountAdministersKey, logGroupArn, logsMayUseKey, policyDocument } from "../shared/iam";
 
-/** Services that publish to the alarm topic: CloudWatch alarms, and EventBridge rules. */
-export const alarmPublishers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"] as const;
+/**
+ * Services that publish to the alarm topic: CloudWatch alarms, EventBridge rules and RDS event
+ * subscriptions (RDS publishes as `events.rds.amazonaws.com`, with the database as source ARN;
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Events.GrantingPermissions.html).
+ */
+export const alarmPublishers = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"] as const;
+
+/**
+ * The RDS event categories of a DB instance the alarm topic carries: "low storage" holds the
+ * storage-full events and RDS-EVENT-0225 (storage approaching the autoscaling ceiling, which no
+ * CloudWatch metric shows), "failure" and "failover" what a Multi-AZ 99.9% SLO needs to hear.
+ * Backups, maintenance and configuration changes stay out: they are routine and would train
+ * people to ignore the topic.
+ */
+export const rdsEventCategories = ["low storage", "failure", "failover"] as const;
 
 /** The topic's policies need only the account and its partition. */
 type TopicAccount = Pick<AccountContext, "partition" | "accountId">;
@@ -68,7 +81,7 @@ export function forwarderRolePolicy(ctx: AccountContext, a: { logGroupName: stri
     ]);
 }
 
-/** The topic policy: only this account's CloudWatch alarms and EventBridge rules may publish. */
+/** The topic policy: only this account's CloudWatch alarms, EventBridge rules and RDS events may publish. */
 export function topicPolicy(ctx: TopicAccount & { topicArn: string }): string {
     return policyDocument([
         {

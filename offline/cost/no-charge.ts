@@ -54,6 +54,7 @@ const aws: Record<string, string> = {
     "aws:lambda/function:Function":
         "billed per request ($0.20 per million) and GB-second: the alarm forwarder runs a few hundred times a month at 128 MB for under a second, well under $0.01 (https://aws.amazon.com/lambda/pricing/)",
     "aws:lambda/permission:Permission": configOnly,
+    "aws:rds/eventSubscription:EventSubscription": "RDS event notifications have no charge; SNS deliveries cost cents at event volume (https://aws.amazon.com/rds/pricing/)",
 };
 
 const digitalOcean: Record<string, string> = {

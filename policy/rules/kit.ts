@@ -28,6 +28,11 @@ export interface RuleMeta {
     remediation: string;
     /** Default level; users override it per rule in the policy config. */
     level: EnforcementLevel;
+    /**
+     * A different level for the offline plan only, and why (offline/policy-run.ts appends the
+     * note to each finding). `pulumi preview --policy-pack policy` always enforces `level`.
+     */
+    offline?: { level: EnforcementLevel; note: string };
     configSchema?: PolicyConfigSchema;
 }
 
@@ -96,6 +101,7 @@ export const types = {
     launchTemplate: ["aws:ec2/launchTemplate:LaunchTemplate"],
     metricAlarm: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
     snsTopic: ["aws:sns/topic:Topic"],
+    rdsEventSubscription: ["aws:rds/eventSubscription:EventSubscription"],
     wafAssociation: ["aws:wafv2/webAclAssociation:WebAclAssociation"],
     wafAcl: ["aws:wafv2/webAcl:WebAcl"],
     wafAclRule: ["aws:wafv2/webAclRule:WebAclRule"],

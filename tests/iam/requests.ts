@@ -261,6 +261,12 @@ export function allowedRequests(m: IamModel): ApiRequest[] {
         if (alarm) publishers.push({ service: "cloudwatch.amazonaws.com", source: String(m.stateOf(alarm).arn), workload: `CloudWatch alarm (${alarm.inputs.name})` });
         // The topic policy admits this account's EventBridge rules too; the graph has none today.
         publishers.push({ service: "events.amazonaws.com", source: `arn:aws:events:${region}:${acct}:rule/slipway-example`, workload: "EventBridge rule (admitted by the topic policy)" });
+        // RDS publishes its events for the database it watches, as events.rds.amazonaws.com.
+        for (const sub of m.graph.ofType("aws:rds/eventSubscription:EventSubscription").filter((s) => s.inputs.snsTopic === topicArn)) {
+            for (const id of sub.inputs.sourceIds as string[]) {
+                publishers.push({ service: "events.rds.amazonaws.com", source: `arn:aws:rds:${region}:${acct}:db:${id}`, workload: `RDS events (${sub.inputs.name})` });
+            }
+        }
         for (const p of publishers) {
             out.push({ workload: p.workload, what: "publish to the alarm topic", principal: p.service, action: "sns:Publish", resource: topicArn, context: { ...TLS, "aws:SourceAccount": acct, "aws:SourceArn": p.source }, expect: "Allowed" });
             if (topic.inputs.kmsMasterKeyId) {
@@ -396,6 +402,12 @@ export function deniedRequests(m: IamModel, allowed: ApiRequest[]): ApiRequest[]
         vary(dataKey, "use another stack key through S3", { resource: otherKey }, "ImplicitlyDenied"),
         vary(logsKey, "CloudWatch Logs uses the key for a foreign log group", { context: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${m.region}:${acct}:log-group:/intruder` } }, "ImplicitlyDenied"),
         vary(publish, "alarm of another account publishes", { context: { ...publish.context, "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:cloudwatch:${m.region}:${OTHER_ACCOUNT}:alarm:x` } }, "ImplicitlyDenied"),
+        vary(
+            publish,
+            "RDS events of another account's database publish",
+            { principal: "events.rds.amazonaws.com", context: { ...publish.context, "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:rds:${m.region}:${OTHER_ACCOUNT}:db:x` } },
+            "ImplicitlyDenied",
+        ),
         vary(schedulerTrust, "a schedule group of another account assumes the role", { context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": `arn:aws:scheduler:${m.region}:${OTHER_ACCOUNT}:schedule-group/default` } }, "ImplicitlyDenied"),
         vary(schedulerTrust, "another schedule group of this account assumes the role", { context: { "aws:SourceAccount": acct, "aws:SourceArn": `arn:aws:scheduler:${m.region}:${acct}:schedule-group/other` } }, "ImplicitlyDenied"),
         vary(passRole, "pass the role to another service", { context: { ...passRole.context, "iam:PassedToService": "ec2.amazonaws.com" } }, "ImplicitlyDenied"),

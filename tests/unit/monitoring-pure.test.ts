@@ -186,7 +186,7 @@ describe("topic policies", () => {
     it("lets publishers use the key without conditions their requests cannot carry", () => {
         const p = JSON.parse(topicKeyPolicy(ctx));
         const publishers = p.Statement.find((s: { Sid: string }) => s.Sid === "AlarmPublishersUseKey");
-        expect(publishers.Principal.Service).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com"]);
+        expect(publishers.Principal.Service).toEqual(["cloudwatch.amazonaws.com", "events.amazonaws.com", "events.rds.amazonaws.com"]);
         expect(publishers.Action).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
         expect(publishers.Condition).toBeUndefined();
         expect(p.Statement[0].Principal.AWS).toBe("arn:aws:iam::111122223333:root");

@@ -167,6 +167,23 @@ describe("prod stack (aws): invariants", () => {
         }
     });
 
+    it("sends RDS's storage-ceiling, failure and failover events to the alarm topic, after the policy admits RDS", () => {
+        // Issue 12 defect 9: RDS-EVENT-0225 (storage near the autoscaling ceiling) has no metric.
+        const db = graph.one("aws:rds/instance:Instance");
+        const sub = graph.one("aws:rds/eventSubscription:EventSubscription");
+        const topic = graph.one("aws:sns/topic:Topic");
+        expect(sub.inputs).toMatchObject({ sourceType: "db-instance", sourceIds: [db.inputs.identifier], snsTopic: expect.stringContaining(":sns:"), enabled: true });
+        expect(sub.inputs.eventCategories).toEqual(expect.arrayContaining(["low storage", "failure", "failover"]));
+        const policy = graph.one("aws:sns/topicPolicy:TopicPolicy");
+        expect(sub.dependencies).toContain(policy.urn);
+        expect(JSON.parse(policy.inputs.policy as string).Statement[0].Principal.Service).toContain("events.rds.amazonaws.com");
+        // SNS drops messages it cannot encrypt: RDS must be able to use the topic's key.
+        expect(topic.inputs.kmsMasterKeyId).toBeTruthy();
+        const key = graph.ofType("aws:kms/key:Key").find((k) => k.name.endsWith("-alarms-key"))!;
+        const keyUsers = JSON.parse(key.inputs.policy as string).Statement.filter((s: { Action: string[] }) => [s.Action].flat().includes("kms:GenerateDataKey*"));
+        expect(keyUsers.flatMap((s: { Principal: { Service?: string[] } }) => s.Principal.Service ?? [])).toContain("events.rds.amazonaws.com");
+    });
+
     it("protects every stateful resource in production", () => {
         const stateful = [
             ...graph.ofType("aws:rds/instance:Instance"),

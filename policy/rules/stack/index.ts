@@ -8,8 +8,10 @@ import { dockerHostMemoryBudget } from "./docker-host-memory-budget";
 import { dropletFirewall } from "./droplet-firewall";
 import { monitoringCoverage } from "./monitoring-coverage";
 import { networkBaseline } from "./network-baseline";
+import { noPlaceholderValues } from "./no-placeholder-values";
 import { offHostHealthCheck } from "./off-host-health-check";
 import { offHostUptime } from "./off-host-uptime";
+import { rdsStorageCeilingEvents } from "./rds-storage-ceiling-events";
 import { requiredTags } from "./required-tags";
 import { statefulHasBackup } from "./stateful-has-backup";
 import { statefulProtected } from "./stateful-protected";
@@ -27,7 +29,9 @@ export const stackRules: SlipwayRule[] = [
     databaseWalShipped,
     monitoringCoverage,
     burstableCreditAlarms,
+    rdsStorageCeilingEvents,
     offHostUptime,
     offHostHealthCheck,
     dockerHostMemoryBudget,
+    noPlaceholderValues,
 ];

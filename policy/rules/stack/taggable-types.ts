@@ -75,6 +75,7 @@ export const awsTaggableTypes: readonly string[] = [
     "aws:rds/cluster:Cluster",
     "aws:rds/clusterInstance:ClusterInstance",
     "aws:rds/clusterParameterGroup:ClusterParameterGroup",
+    "aws:rds/eventSubscription:EventSubscription",
     "aws:rds/instance:Instance",
     "aws:rds/optionGroup:OptionGroup",
     "aws:rds/parameterGroup:ParameterGroup",
