@@ -45,6 +45,18 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
                 endpoint: `${inputs.identifier ?? name}.${h}.${region}.rds.amazonaws.com:5432`,
                 port: inputs.port ?? 5432,
                 resourceId: `db-${h.toUpperCase()}`,
+                // RDS names the master secret it owns `rds!db-<uuid>`; it is encrypted with the given key.
+                ...(inputs.manageMasterUserPassword
+                    ? {
+                          masterUserSecrets: [
+                              {
+                                  secretArn: `arn:aws:secretsmanager:${region}:${OFFLINE_ACCOUNT_ID}:secret:rds!db-${h}-0000-4000-8000-${h}${h.slice(0, 4)}-${h.slice(0, 6)}`,
+                                  kmsKeyId: inputs.masterUserSecretKmsKeyId,
+                                  secretStatus: "active",
+                              },
+                          ],
+                      }
+                    : {}),
             };
         case "aws:elasticache/replicationGroup:ReplicationGroup":
             return {

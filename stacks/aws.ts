@@ -116,7 +116,9 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
             // Production keeps deletion protection unless the stack opts out explicitly.
             deletionProtection: config.database?.deletionProtection ?? config.production,
             protect,
-            network: isolated,
+            // The bootstrap function (it creates the app's and the backup job's roles) runs in
+            // the private subnets, which reach Secrets Manager.
+            network: { ...isolated, privateSubnetIds: network.subnets.private },
         },
         opts,
     );
@@ -133,9 +135,11 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
             // Connection strings carry credentials: they go in as secrets, never as plain env.
             secrets: {
                 ...config.appSecrets,
-                DATABASE_URL: database.connectionUrl,
                 REDIS_URL: cache.url,
             },
+            // The app's own database role (not the master user), read by ECS from the
+            // database's secret at task start; the migrations run with the same URL.
+            secretsFrom: { DATABASE_URL: { ...database.appCredentials, jsonKey: "url" } },
             logRetentionDays: config.web?.logRetentionDays,
             accessLogsRetentionDays: config.web?.accessLogsRetentionDays,
             hostedZoneId: config.web?.hostedZoneId,
@@ -172,8 +176,8 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
                 database: {
                     securityGroupId: database.securityGroupId,
                     address: database.address,
-                    user: database.username,
-                    password: database.password,
+                    // The read-only backup role (pg_read_all_data), never the master user.
+                    credentials: database.backupCredentials,
                     name: database.databaseName,
                     engineVersion: config.database?.engineVersion,
                 },
@@ -234,18 +238,20 @@ export function awsStack(config: SlipwayConfig & { awsRegion?: string }): Record
         certificateValidationRecords: web.certificateValidationRecords,
         dashboardUrl: monitoring.dashboardUrl,
         alarmTopicArn: monitoring.topicArn,
+        // No credential is a stack output: each lives in Secrets Manager, and these name where
+        // (docs/runbooks/database-restore.md and secret-rotation.md read them).
         databaseEndpoint: database.endpoint,
         databaseUser: database.username,
-        databasePassword: database.password,
-        databaseUrl: database.connectionUrl,
+        databaseAppSecretArn: database.appCredentials.secretArn,
+        databaseBackupSecretArn: database.backupCredentials.secretArn,
+        // Owned and rotated (every 7 days) by RDS: break-glass only.
+        databaseMasterSecretArn: database.masterSecretArn,
         cacheEndpoint: cache.primaryEndpoint,
-        cacheAuthToken: cache.authToken,
-        cacheUrl: cache.url,
         backupBucket: backups.bucketName,
-        // What a restore needs (docs/runbooks/database-restore.md): the repository and its
-        // password, and how to start a one-off task of the backup job.
+        // What a restore needs: the repository, where its password is, and how to start a
+        // one-off task of the backup job.
         backupRepository: backups.repository,
-        resticPassword: backups.resticPassword,
+        resticPasswordSecretArn: backups.resticPasswordSecretArn,
         backupTaskDefinition: backups.jobTaskDefinitionFamily,
         backupNetworkConfiguration: backups.jobNetworkConfiguration,
         vpcId: network.vpcId,

@@ -26,10 +26,12 @@ export interface AwsBackupJobDatabase {
     address: pulumi.Input<string>;
     /** Port. @default 5432 */
     port?: number;
-    /** User the dump runs as (the database's owner). */
-    user: pulumi.Input<string>;
-    /** That user's password; kept in a Secrets Manager secret of the job's, never in plain environment. */
-    password: pulumi.Input<string>;
+    /**
+     * The read-only role the dump runs as (`AwsDatabase.backupCredentials`): its name is `PGUSER`,
+     * and ECS takes `PGPASSWORD` from the `password` key of its Secrets Manager secret at task
+     * start; the value never passes through this program.
+     */
+    credentials: { username: pulumi.Input<string>; secretArn: pulumi.Input<string>; versionId?: pulumi.Input<string>; kmsKeyArn: pulumi.Input<string> };
     /** Database name. */
     name: pulumi.Input<string>;
     /**
@@ -64,7 +66,7 @@ export interface AwsBackupJobArgs extends BackupJobScheduleArgs {
      * The database to dump.
      * @example
      * ```ts
-     * { database: { securityGroupId: db.securityGroupId, address: db.address, user: db.username, password: db.password, name: db.databaseName } }
+     * { database: { securityGroupId: db.securityGroupId, address: db.address, credentials: db.backupCredentials, name: db.databaseName } }
      * ```
      */
     database: AwsBackupJobDatabase;
@@ -180,6 +182,8 @@ export interface AwsBackupJobResources {
     repository: pulumi.Output<string>;
     /** The repository's password (secret). */
     resticPassword: pulumi.Output<string>;
+    /** The Secrets Manager secret holding that password (what a runbook reads it from). */
+    resticPasswordSecretArn: pulumi.Output<string>;
     /** The task definition family, for `aws ecs run-task --task-definition`. */
     taskDefinitionFamily: pulumi.Output<string>;
     /** `{"awsvpcConfiguration":{…}}`, for `aws ecs run-task --network-configuration`. */
@@ -193,8 +197,8 @@ export interface AwsBackupJobResources {
  * The aws backup job's resources, registered as children of the bucket component (`base` is its
  * name): the backup image (backup/Dockerfile) built and pushed to the job's ECR repository, the
  * task (backup-task.ts) in the cluster's private subnets, its security group (no ingress; out to
- * the database and HTTPS only) and the database's ingress rule for it, the restic and database
- * passwords as KMS-encrypted secrets, the log group, the execution and task roles, and the
+ * the database and HTTPS only) and the database's ingress rule for it, the restic password as a
+ * KMS-encrypted secret (the database role's password comes from the database's secret), the log group, the execution and task roles, and the
  * schedule with its own least-privilege role.
  */
 export function createAwsBackupJob(
@@ -281,7 +285,11 @@ export function createAwsBackupJob(
         return { arn: s.arn, ref: pulumi.interpolate`${s.arn}:::${version.versionId}` };
     };
     const resticSecret = secret("restic-password-secret", `The restic repository password of the ${base} backups`, password.result);
-    const dbSecret = secret("job-db-password", `The database password the ${base} backup job dumps with`, db.password);
+    // The database role's own secret (the database's): `<arn>:password::<version>`, pinned like the job's.
+    const dbSecret = {
+        arn: pulumi.output(db.credentials.secretArn),
+        ref: pulumi.interpolate`${db.credentials.secretArn}:password::${db.credentials.versionId ?? ""}`,
+    };
 
     // ---- IAM ----
     const trust = ctx.apply(ecsTasksTrustPolicy);
@@ -295,8 +303,8 @@ export function createAwsBackupJob(
         {
             role: executionRole.id,
             policy: pulumi
-                .all([ctx, imageRepository.arn, resticSecret.arn, dbSecret.arn, key.arn])
-                .apply(([c, repositoryArn, a, b, keyArn]) => backupExecutionPolicy(c, { repositoryArn, logGroupName, secretArns: [a, b], keyArn })),
+                .all([ctx, imageRepository.arn, resticSecret.arn, dbSecret.arn, key.arn, db.credentials.kmsKeyArn])
+                .apply(([c, repositoryArn, a, b, jobKey, dbKey]) => backupExecutionPolicy(c, { repositoryArn, logGroupName, secretArns: [a, b], keyArn: [jobKey, dbKey] })),
         },
         scope.opts(),
     );
@@ -340,7 +348,7 @@ export function createAwsBackupJob(
         .all([store.lookups.region.region, store.lookups.partition.dnsSuffix, store.bucketName])
         .apply(([region, dnsSuffix, bucket]) => `s3:s3.${region}.${dnsSuffix}/${bucket}/${resticPrefix}`);
     const containerDefinitions = pulumi
-        .all([image.repoDigest, db.address, db.user, db.name, repository, store.lookups.region.region, resticSecret.ref, dbSecret.ref])
+        .all([image.repoDigest, db.address, db.credentials.username, db.name, repository, store.lookups.region.region, resticSecret.ref, dbSecret.ref])
         .apply(([imageDigest, pgHost, pgUser, pgDatabase, repo, region, resticRef, dbRef]) => {
             const where = { snapshotHost, pgHost, pgPort: n.databasePort, pgUser, pgDatabase };
             return JSON.stringify(
@@ -431,6 +439,7 @@ export function createAwsBackupJob(
         taskRoleArn: taskRole.arn,
         repository,
         resticPassword: pulumi.secret(password.result),
+        resticPasswordSecretArn: resticSecret.arn,
         taskDefinitionFamily: taskDefinition.family,
         networkConfiguration: pulumi
             .all([pulumi.output(args.network.subnetIds), sg.id])

@@ -343,6 +343,11 @@ export class AwsBackupBucket extends SlipwayComponent {
         return this.jobOnly("resticPassword").resticPassword;
     }
 
+    /** The Secrets Manager secret holding the repository's password. Throws without a job. */
+    public get resticPasswordSecretArn(): pulumi.Output<string> {
+        return this.jobOnly("resticPasswordSecretArn").resticPasswordSecretArn;
+    }
+
     /**
      * The key prefix of the objects a completed backup writes (restic's snapshot files; job
      * only): the backup alarm counts writes under it, so a run that fails half-way, having

@@ -70,8 +70,8 @@ export interface ExecutionPolicyInput {
     logGroupName: string;
     /** The secrets the task's `secrets` reference. */
     secretArns: string[];
-    /** The key they are encrypted with. */
-    keyArn: string;
+    /** The key(s) they are encrypted with (the job's, and the database's for its role secret). */
+    keyArn: string | string[];
 }
 
 /**
@@ -105,7 +105,7 @@ export function backupExecutionPolicy(ctx: AccountContext, p: ExecutionPolicyInp
             Sid: "DecryptTheJobsSecrets",
             Effect: "Allow",
             Action: "kms:Decrypt",
-            Resource: p.keyArn,
+            Resource: typeof p.keyArn === "string" ? p.keyArn : [...new Set(p.keyArn)].sort(),
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${ctx.region}.${ctx.dnsSuffix}` } },
         },
     ]);

@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { awsLookups, withAccountContext } from "../shared/aws-context";
+import { accountContext, awsLookups, withAccountContext } from "../shared/aws-context";
 import { SlipwayComponent } from "../shared/component";
 import { logsEncryptionKeyPolicy } from "../shared/iam";
 import { nameLimits, physicalName } from "../shared/naming";
 import { type DatabaseArgs, type NormalizedDatabaseArgs, normalizeDatabaseArgs } from "./index";
+import { bootstrapLogGroupName, createDatabaseBootstrap } from "./bootstrap/aws";
 import { rdsMonitoringPolicyArn, rdsMonitoringTrustPolicy } from "./monitoring-role";
-import { postgresConnectionUrl, postgresParameterFamily, postgresParameters, rdsPasswordSpecials } from "./postgres";
+import { postgresConnectionUrl, postgresParameterFamily, postgresParameters } from "./postgres";
 
 /** Where the database lives: isolated subnets (no route to or from the internet) of one VPC. */
 export interface AwsDatabaseNetwork {
@@ -15,6 +16,37 @@ export interface AwsDatabaseNetwork {
     vpcId: pulumi.Input<string>;
     /** Isolated subnets in at least two availability zones (RDS requires two for a subnet group). */
     isolatedSubnetIds: pulumi.Input<string[]>;
+    /**
+     * Private subnets with a route to Secrets Manager (NAT or its interface endpoint), where the
+     * bootstrap function that creates the app's and the backup job's roles runs.
+     */
+    privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * The RDS master user. Its password is RDS's (`manageMasterUserPassword`): kept in a Secrets
+ * Manager secret RDS owns and rotates every 7 days, read only by the bootstrap function at
+ * deploy. Nothing long-running connects as it. Fixed because RDS cannot rename a master user:
+ * changing it would replace the database.
+ */
+export const rdsMasterUsername = "slipway_admin";
+/** The backup job's read-only role (`pg_read_all_data`). */
+export const backupRoleName = "backup";
+
+/** A database role's credentials as its consumers take them: from Secrets Manager, never from state outputs. */
+export interface DatabaseRoleCredentials {
+    /** The role's name (`PGUSER`). */
+    username: pulumi.Output<string>;
+    /**
+     * The Secrets Manager secret: JSON `{ engine, host, port, dbname, username, password, url }`
+     * (the shape AWS's rotation functions use, plus `url`, a libpq URL with `sslmode=require`).
+     * ECS takes one key with `<arn>:<key>::<versionId>`.
+     */
+    secretArn: pulumi.Output<string>;
+    /** The secret's current version: pinning it makes a new value a new task definition. */
+    versionId: pulumi.Output<string>;
+    /** The key the secret is encrypted with; readers need `kms:Decrypt` through Secrets Manager. */
+    kmsKeyArn: pulumi.Output<string>;
 }
 
 export interface AwsDatabaseArgs extends DatabaseArgs {
@@ -45,6 +77,12 @@ export function normalizeAwsDatabaseArgs(name: string, args: AwsDatabaseArgs): N
     const { network, instanceClass, ...neutral } = args;
     if (!network) throw new Error(`network is required for the ${name} Postgres database: pass { vpcId, isolatedSubnetIds }.`);
     const cls = instanceClass ?? "db.t4g.medium";
+    const username = (neutral.username ?? "app").toLowerCase();
+    if (username === rdsMasterUsername || username === backupRoleName) {
+        throw new Error(
+            `username "${neutral.username}" is not valid for the ${name} Postgres database on aws: "${rdsMasterUsername}" is the RDS master user and "${backupRoleName}" the backup job's role; choose another name for the app's role.`,
+        );
+    }
     if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(cls)) {
         throw new Error(`instanceClass "${cls}" is not valid for the ${name} Postgres database; use an RDS instance class such as "db.t4g.medium".`);
     }
@@ -85,11 +123,14 @@ export class AwsDatabase extends SlipwayComponent {
     /** TCP port the database listens on (5432). */
     public readonly port: pulumi.Output<number>;
     public readonly databaseName: pulumi.Output<string>;
+    /** The app's role (`username`): it owns the schema of the same name and runs the migrations. */
     public readonly username: pulumi.Output<string>;
-    /** The generated password (secret). */
-    public readonly password: pulumi.Output<string>;
-    /** `postgres://user:pass@host:port/db?sslmode=require`, password URL-encoded (secret). */
-    public readonly connectionUrl: pulumi.Output<string>;
+    /** The RDS-managed secret of the master user (rotated by RDS every 7 days; for the bootstrap and break-glass only). */
+    public readonly masterSecretArn: pulumi.Output<string>;
+    /** The app's role: the secret the web tier takes DATABASE_URL from (`url` key). */
+    public readonly appCredentials: DatabaseRoleCredentials;
+    /** The backup job's read-only role: the secret the job takes PGPASSWORD from (`password` key). */
+    public readonly backupCredentials: DatabaseRoleCredentials;
     /** The database's own security group (no rules): clients add ingress on `port` to it. */
     public readonly securityGroupId: pulumi.Output<string>;
     /** The DB instance identifier (CloudWatch `DBInstanceIdentifier` dimension). */
@@ -113,15 +154,20 @@ export class AwsDatabase extends SlipwayComponent {
         const instanceIdentifiers = a.readReplica ? [identifier, replicaIdentifier] : [identifier];
 
         const lookups = awsLookups(this);
+        // Fixed by name: the key policy below names its log group before the function exists.
+        const bootstrapFunctionName = physicalName(`${name}-bootstrap`, 64);
 
         const key = new aws.kms.Key(
             this.childName("key"),
             {
-                description: `Slipway ${name}: Postgres storage, backups, Performance Insights and logs`,
+                description: `Slipway ${name}: Postgres storage, backups, Performance Insights, logs and credentials`,
                 enableKeyRotation: true,
                 deletionWindowInDays: 30,
                 policy: withAccountContext(lookups, (ctx) =>
-                    logsEncryptionKeyPolicy({ ...ctx, logGroupNames: instanceIdentifiers.map((id) => `/aws/rds/instance/${id}/*`) }),
+                    logsEncryptionKeyPolicy({
+                        ...ctx,
+                        logGroupNames: [...instanceIdentifiers.map((id) => `/aws/rds/instance/${id}/*`), bootstrapLogGroupName(bootstrapFunctionName)],
+                    }),
                 ),
             },
             this.childOpts({ protect: a.protect }),
@@ -184,12 +230,6 @@ export class AwsDatabase extends SlipwayComponent {
             this.childOpts(),
         );
 
-        const password = new random.RandomPassword(
-            this.childName("password"),
-            { length: 32, special: true, overrideSpecial: rdsPasswordSpecials, minLower: 1, minUpper: 1, minNumeric: 1 },
-            this.childOpts(),
-        );
-
         // Settings the primary and the replica share.
         const shared = {
             instanceClass: a.instanceClass,
@@ -228,8 +268,11 @@ export class AwsDatabase extends SlipwayComponent {
                 allowMajorVersionUpgrade: true,
                 allocatedStorage: a.storageGb,
                 dbName: a.databaseName,
-                username: a.username,
-                password: password.result,
+                username: rdsMasterUsername,
+                // RDS keeps the master password in its own secret, encrypted with this key, and
+                // rotates it; no password input, so none in Pulumi's state.
+                manageMasterUserPassword: true,
+                masterUserSecretKmsKeyId: key.arn,
                 dbSubnetGroupName: subnetGroup.name,
                 multiAz: a.multiAz,
                 backupRetentionPeriod: a.backupRetentionDays,
@@ -241,7 +284,6 @@ export class AwsDatabase extends SlipwayComponent {
             },
             this.childOpts({
                 protect: a.protect,
-                additionalSecretOutputs: ["password"],
                 dependsOn: [...primaryLogs, monitoringPolicy],
             }),
         );
@@ -268,13 +310,47 @@ export class AwsDatabase extends SlipwayComponent {
         this.address = instance.address;
         this.port = instance.port;
         this.databaseName = instance.dbName;
-        this.username = instance.username;
-        this.password = pulumi.secret(password.result);
-        this.connectionUrl = pulumi.secret(
-            pulumi
-                .all([instance.username, password.result, instance.address, instance.port, instance.dbName])
-                .apply(([username, pw, address, port, databaseName]) => postgresConnectionUrl({ username, password: pw, address, port, databaseName })),
+        this.masterSecretArn = instance.masterUserSecrets.apply((s) => {
+            if (!s?.[0]?.secretArn) throw new Error(`the ${name} database reports no master user secret although manageMasterUserPassword is set`);
+            return s[0].secretArn;
+        });
+
+        // ---- the app's and the backup job's roles: passwords in their own secrets, created in the database by the bootstrap ----
+        const roleSecret = (suffix: string, role: string, description: string): DatabaseRoleCredentials => {
+            const password = new random.RandomPassword(this.childName(`${suffix}-password`), { length: 40, special: false }, this.childOpts());
+            // Auto-named: a deleted secret's name stays reserved for its recovery window.
+            const secret = new aws.secretsmanager.Secret(this.childName(`${suffix}-secret`), { description, kmsKeyId: key.arn, recoveryWindowInDays: 30 }, this.childOpts());
+            const value = pulumi
+                .all([password.result, instance.address, instance.port, instance.dbName])
+                .apply(([pw, host, port, dbname]) =>
+                    JSON.stringify({ engine: "postgres", host, port, dbname, username: role, password: pw, url: postgresConnectionUrl({ username: role, password: pw, address: host, port, databaseName: dbname }) }),
+                );
+            const version = new aws.secretsmanager.SecretVersion(this.childName(`${suffix}-secret-value`), { secretId: secret.id, secretString: pulumi.secret(value) }, this.childOpts());
+            return { username: pulumi.output(role), secretArn: secret.arn, versionId: version.versionId, kmsKeyArn: key.arn };
+        };
+        this.appCredentials = roleSecret("app", a.username, `The ${name} database's app role (${a.username}): owns its schema, runs the migrations`);
+        this.backupCredentials = roleSecret("backup", backupRoleName, `The ${name} database's read-only backup role (${backupRoleName}): pg_dump`);
+        this.username = this.appCredentials.username;
+
+        createDatabaseBootstrap(
+            { parent: this, name: (s) => this.childName(s), opts: (extra) => this.childOpts(extra) },
+            {
+                functionName: bootstrapFunctionName,
+                ctx: accountContext(lookups),
+                vpcId: a.network.vpcId,
+                subnetIds: a.network.privateSubnetIds,
+                database: { securityGroupId: securityGroup.id, address: instance.address, port: rdsSettings.port, name: instance.dbName, databaseName: a.databaseName },
+                masterSecret: { arn: this.masterSecretArn, keyArn: key.arn },
+                roles: [
+                    { role: a.username, secretArn: this.appCredentials.secretArn, versionId: this.appCredentials.versionId },
+                    { role: backupRoleName, secretArn: this.backupCredentials.secretArn, versionId: this.backupCredentials.versionId },
+                ],
+                roleSecretsKeyArn: key.arn,
+                logsKeyArn: key.arn,
+                dependsOn: [instance],
+            },
         );
+
         this.securityGroupId = securityGroup.id;
         this.instanceId = instance.identifier;
         this.kmsKeyArn = key.arn;
@@ -285,8 +361,9 @@ export class AwsDatabase extends SlipwayComponent {
             port: this.port,
             databaseName: this.databaseName,
             username: this.username,
-            password: this.password,
-            connectionUrl: this.connectionUrl,
+            masterSecretArn: this.masterSecretArn,
+            appSecretArn: this.appCredentials.secretArn,
+            backupSecretArn: this.backupCredentials.secretArn,
             securityGroupId: this.securityGroupId,
             instanceId: this.instanceId,
             kmsKeyArn: this.kmsKeyArn,

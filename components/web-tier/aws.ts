@@ -48,6 +48,21 @@ export interface AwsDataStoreAccess {
     port: number;
 }
 
+/**
+ * A Secrets Manager secret the web tier does not own (e.g. the database's app-role secret),
+ * injected into the app's environment by ECS at task start.
+ */
+export interface AwsSecretSource {
+    /** The secret's ARN. */
+    secretArn: pulumi.Input<string>;
+    /** One key of a JSON secret (`url`), or the whole value when omitted. */
+    jsonKey?: string;
+    /** Pin a version: a new version then makes a new task definition and rolls the tasks. @default the current version at task start */
+    versionId?: pulumi.Input<string>;
+    /** The key the secret is encrypted with: the execution role may decrypt with it through Secrets Manager. */
+    kmsKeyArn: pulumi.Input<string>;
+}
+
 /** AWS-only settings and wiring of the web tier. */
 export interface AwsWebTierArgs extends WebTierArgs {
     /**
@@ -94,6 +109,18 @@ export interface AwsWebTierArgs extends WebTierArgs {
      * ```
      */
     dataStores?: AwsDataStoreAccess[];
+    /**
+     * Environment variables the tasks take from Secrets Manager secrets owned elsewhere, by
+     * ARN: the execution role may read exactly these (and the tier's own `secrets`), and
+     * decrypt with their keys only through Secrets Manager. The values never pass through
+     * this program.
+     * @default {}
+     * @example
+     * ```ts
+     * { secretsFrom: { DATABASE_URL: { ...db.appCredentials, jsonKey: "url" } } }
+     * ```
+     */
+    secretsFrom?: Record<string, AwsSecretSource>;
     /**
      * Days to keep the load balancer's access logs in their S3 bucket.
      * @default 90
@@ -288,6 +315,15 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
     if (!isCloudWatchRetention(base.logRetentionDays)) {
         throw new Error(`WebTier logRetentionDays is ${base.logRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
     }
+    for (const [variable, source] of Object.entries(args.secretsFrom ?? {})) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable) || variable === "PORT") {
+            throw new Error(`WebTier secretsFrom names ${JSON.stringify(variable)}; use an environment variable name of letters, digits and _ (not PORT).`);
+        }
+        if (variable in base.secrets || variable in base.env) throw new Error(`WebTier secretsFrom.${variable} is also in secrets or env; set ${variable} in one place.`);
+        if (source.jsonKey !== undefined && !/^[A-Za-z0-9_.-]+$/.test(source.jsonKey)) {
+            throw new Error(`WebTier secretsFrom.${variable}.jsonKey is ${JSON.stringify(source.jsonKey)}; use a JSON key of letters, digits, _, . or -.`);
+        }
+    }
     const sizeProblem = fargateSizeProblem(base.cpu, base.memoryMiB);
     if (sizeProblem) throw new Error(`WebTier ${sizeProblem}.`);
     if (!args.network) throw new Error("WebTier network is missing: pass the VPC id, its CIDR and the public and private subnet ids.");
@@ -467,6 +503,13 @@ export class AwsWebTier extends SlipwayComponent {
             secretRefs[variable] = pulumi.interpolate`${secret.arn}:::${version.versionId}`;
             secretArns.push(secret.arn);
         }
+        // Secrets owned elsewhere: `arn:json-key:version-stage:version-id`, read by ARN at task start.
+        const secretKeyArns: pulumi.Input<string>[] = [key.arn];
+        for (const [variable, source] of Object.entries(args.secretsFrom ?? {}).sort(([x], [y]) => x.localeCompare(y))) {
+            secretRefs[variable] = pulumi.interpolate`${source.secretArn}:${source.jsonKey ?? ""}::${source.versionId ?? ""}`;
+            secretArns.push(pulumi.output(source.secretArn));
+            secretKeyArns.push(source.kmsKeyArn);
+        }
 
         // ---- IAM ----
         const trustPolicy = ctx.apply(ecsTasksTrustPolicy);
@@ -491,7 +534,7 @@ export class AwsWebTier extends SlipwayComponent {
                     this.childName("execution-role-secrets"),
                     {
                         role: executionRole.id,
-                        policy: pulumi.all([ctx, pulumi.all(secretArns), key.arn]).apply(([c, arns, keyArn]) => executionSecretsPolicy(c, arns, keyArn)),
+                        policy: pulumi.all([ctx, pulumi.all(secretArns), pulumi.all(secretKeyArns)]).apply(([c, arns, keyArns]) => executionSecretsPolicy(c, arns, keyArns)),
                     },
                     this.childOpts(),
                 ),

@@ -38,20 +38,22 @@ export function ecsTasksTrustPolicy(ctx: AccountContext): string {
  * What the execution role needs beyond the managed ECS policy: read exactly this tier's
  * secrets, and decrypt with exactly this tier's key, only when Secrets Manager asks.
  */
-export function executionSecretsPolicy(ctx: AccountContext, secretArns: string[], keyArn: string): string {
+export function executionSecretsPolicy(ctx: AccountContext, secretArns: string[], keyArn: string | string[]): string {
     if (secretArns.length === 0) throw new Error("executionSecretsPolicy needs at least one secret ARN");
+    const keys = [...new Set(typeof keyArn === "string" ? [keyArn] : keyArn)].sort();
     return policyDocument([
         {
             Sid: "ReadThisTiersSecrets",
             Effect: "Allow",
             Action: "secretsmanager:GetSecretValue",
-            Resource: [...secretArns].sort(),
+            Resource: [...new Set(secretArns)].sort(),
         },
         {
             Sid: "DecryptThisTiersSecrets",
             Effect: "Allow",
             Action: "kms:Decrypt",
-            Resource: keyArn,
+            // The tier's key, and the keys of secrets it reads from elsewhere (`secretsFrom`).
+            Resource: keys.length === 1 ? keys[0] : keys,
             Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${ctx.region}.${ctx.dnsSuffix}` } },
         },
     ]);

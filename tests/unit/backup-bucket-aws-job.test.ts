@@ -36,8 +36,11 @@ const T = {
     lifecycle: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
 } as const;
 
-const DB_PASSWORD = "db-password-0123456789abcdef";
 const DB_SG = "sg-database-0123";
+/** The database's backup-role secret (the database component's, encrypted with the database's key). */
+const DB_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-backup-secret-0a1b2c3d";
+const DB_SECRET_VERSION = "11111111-2222-4333-8444-555555555555";
+const DB_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/database-key";
 
 const job = (over: Partial<AwsBackupJobArgs> = {}): AwsBackupJobArgs => ({
     clusterName: pulumi.output("prod-web-abc123"),
@@ -45,8 +48,7 @@ const job = (over: Partial<AwsBackupJobArgs> = {}): AwsBackupJobArgs => ({
     database: {
         securityGroupId: pulumi.output(DB_SG),
         address: pulumi.output("db.abc.us-east-1.rds.amazonaws.com"),
-        user: pulumi.output("app"),
-        password: pulumi.secret(DB_PASSWORD),
+        credentials: { username: pulumi.output("backup"), secretArn: pulumi.output(DB_SECRET_ARN), versionId: pulumi.output(DB_SECRET_VERSION), kmsKeyArn: pulumi.output(DB_KEY_ARN) },
         name: pulumi.output("app"),
     },
     ...over,
@@ -117,8 +119,7 @@ describe("AwsBackupBucket with a job", () => {
                 T.repository,
                 "aws:ecr/lifecyclePolicy:LifecyclePolicy",
                 "docker:index/image:Image",
-                T.secret,
-                T.secretVersion,
+                // The restic password's; the database role's secret is the database's.
                 T.secret,
                 T.secretVersion,
                 T.role,
@@ -202,17 +203,18 @@ describe("AwsBackupBucket with a job", () => {
         ]);
     });
 
-    it("lets the execution role pull from the job's repository, log to its group and read its two secrets, nothing else", () => {
+    it("lets the execution role pull from the job's repository, log to its group and read its two secrets (restic's and the backup role's), nothing else", () => {
         const s = statements(byName(graph, T.rolePolicy, "backups-job-execution-policy").inputs.policy);
         const repo = graph.one(T.repository);
-        const secrets = graph.ofType(T.secret).map((x) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${x.name}-`);
+        const secrets = [...graph.ofType(T.secret).map((x) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${x.name}-`), DB_SECRET_ARN.replace(/[0-9a-f]{8}$/, "")];
         expect(s.map((x) => x.Sid)).toEqual(["SignInToEcr", "PullTheJobsImage", "WriteTheJobsLogs", "ReadTheJobsSecrets", "DecryptTheJobsSecrets"]);
         expect(s[1].Resource).toMatch(new RegExp(`^arn:aws:ecr:us-east-1:123456789012:repository/${repo.name}-[0-9a-f]+$`));
         expect(s[1].Action).toEqual(["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"]);
         expect(s[2].Resource).toBe(`arn:aws:logs:us-east-1:123456789012:log-group:${String(graph.one(T.logGroup).inputs.name)}:log-stream:*`);
         expect((s[3].Resource as string[]).map((a) => a.replace(/[0-9a-f]{8}$/, ""))).toEqual([...secrets].sort());
         expect(s[4]).toMatchObject({ Action: "kms:Decrypt", Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } } });
-        expect(s[4].Resource).toMatch(/^arn:aws:kms:us-east-1:123456789012:key\//);
+        // The job's key (restic's secret) and the database's (the backup role's secret).
+        expect(s[4].Resource).toEqual([DB_KEY_ARN, expect.stringMatching(/^arn:aws:kms:us-east-1:123456789012:key\/[0-9a-f]+$/)].sort());
         for (const r of ["execution", "task"]) {
             expect(statements(role(r).inputs.assumeRolePolicy)[0]).toMatchObject({ Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" });
         }
@@ -316,7 +318,7 @@ describe("AwsBackupBucket with a job", () => {
     it("runs the rendered scripts, with the S3 repository, the region and TLS to the database in plain environment", async () => {
         const [c] = containers;
         const e = env(c);
-        const where = { snapshotHost: "prod", pgHost: "db.abc.us-east-1.rds.amazonaws.com", pgPort: 5432, pgUser: "app", pgDatabase: "app" };
+        const where = { snapshotHost: "prod", pgHost: "db.abc.us-east-1.rds.amazonaws.com", pgPort: 5432, pgUser: "backup", pgDatabase: "app" };
         expect(e[scriptVariables.backup]).toBe(renderBackupScript({ ...where, keep: { daily: 7, weekly: 4, monthly: 3 }, check: { weekday: 7, readDataSubset: "1%" }, metricsDir: false }));
         expect(e[scriptVariables.restore]).toBe(renderRestoreScript(where));
         expect(e).toMatchObject({
@@ -330,10 +332,13 @@ describe("AwsBackupBucket with a job", () => {
         expect(Object.keys(e).filter((k) => /^AWS_(ACCESS|SECRET|SESSION)/.test(k))).toEqual([]);
     });
 
-    it("keeps both passwords secret: generated into Secrets Manager (KMS), injected as secrets, never in plain text", async () => {
+    it("keeps both passwords secret: injected as secrets (the backup role's from the database's secret), never in plain text", async () => {
         const [c] = containers;
         expect(c.secrets.map((s) => s.name)).toEqual(["PGPASSWORD", "RESTIC_PASSWORD"]);
-        for (const s of c.secrets) expect(s.valueFrom).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:backups-[a-z-]+-[0-9a-f]{8}:::[0-9a-f-]{36}$/);
+        // The read-only backup role, never the master user: its name in plain env, its password from its secret's `password` key.
+        expect(c.environment.find((x) => x.name === "PGUSER")).toBeUndefined();
+        expect(c.secrets[0].valueFrom).toBe(`${DB_SECRET_ARN}:password::${DB_SECRET_VERSION}`);
+        expect(c.secrets[1].valueFrom).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:backups-[a-z-]+-[0-9a-f]{8}:::[0-9a-f-]{36}$/);
         const jobKey = graph.ofType(T.key).find((k) => k.name === "backups-job-key")!;
         for (const s of graph.ofType(T.secret)) {
             expect(s.inputs.kmsKeyId).toBe(reveal(graph.one(T.logGroup).inputs.kmsKeyId));
@@ -343,9 +348,8 @@ describe("AwsBackupBucket with a job", () => {
         for (const v of versions) expect(isSecretValue(v.inputs.secretString), v.name).toBe(true);
         const resticPassword = await resolve(backups.resticPassword);
         expect(resticPassword.secret).toBe(true);
-        expect(versions.map((v) => reveal(v.inputs.secretString)).sort()).toEqual([DB_PASSWORD, resticPassword.value].sort());
+        expect(versions.map((v) => reveal(v.inputs.secretString))).toEqual([resticPassword.value]);
         const text = JSON.stringify(containers);
-        expect(text).not.toContain(DB_PASSWORD);
         expect(text).not.toContain(resticPassword.value);
         expect(c.environment.map((x) => x.name).filter((n) => /PASS/.test(n))).toEqual([]);
         // The key and the generated password are protected: losing either loses the backups.

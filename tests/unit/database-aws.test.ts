@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AwsDatabase, type AwsDatabaseArgs, normalizeAwsDatabaseArgs, rdsSettings } from "../../components/database/aws";
+import { AwsDatabase, type AwsDatabaseArgs, normalizeAwsDatabaseArgs, rdsMasterUsername, rdsSettings } from "../../components/database/aws";
 import { databaseDefaults, normalizeDatabaseArgs } from "../../components/database/index";
 import { rdsMonitoringTrustPolicy } from "../../components/database/monitoring-role";
 import {
@@ -30,7 +30,7 @@ const T = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
 };
 
-const network = { vpcId: "vpc-123", isolatedSubnetIds: ["subnet-a", "subnet-b"] };
+const network = { vpcId: "vpc-123", isolatedSubnetIds: ["subnet-a", "subnet-b"], privateSubnetIds: ["subnet-p1", "subnet-p2"] };
 
 async function build(extra: Partial<AwsDatabaseArgs> = {}, name = "db") {
     const { graph, result } = await recordResources(() => new AwsDatabase(name, { network, ...extra }));
@@ -196,7 +196,7 @@ describe("AwsDatabase with defaults", () => {
             caCertIdentifier: "rds-ca-rsa2048-g1",
             applyImmediately: false,
             dbName: "app",
-            username: "app",
+            username: rdsMasterUsername,
             port: 5432,
         });
         expect(keyArn).toMatch(/^arn:aws:kms:/);
@@ -207,7 +207,7 @@ describe("AwsDatabase with defaults", () => {
         const { graph, db, primary } = await build();
         const subnets = graph.one(T.subnets);
         const params = graph.one(T.params);
-        const role = graph.one(T.role);
+        const role = graph.ofType(T.role).find((r) => r.name === "db-monitoring")!;
         expect(subnets.inputs.subnetIds).toEqual(["subnet-a", "subnet-b"]);
         expect(primary.inputs.dbSubnetGroupName).toBe("db-subnets");
         expect(params.inputs.family).toBe("postgres16");
@@ -217,7 +217,7 @@ describe("AwsDatabase with defaults", () => {
             expect.arrayContaining(["rds.force_ssl=1", "log_min_duration_statement=500", "log_connections=1", "log_disconnections=1", "shared_preload_libraries=pg_stat_statements"]),
         );
         expect(primary.inputs.vpcSecurityGroupIds).toEqual([(await resolve(db.securityGroupId)).value]);
-        expect(graph.one(T.sg).inputs.vpcId).toBe("vpc-123");
+        expect(graph.ofType(T.sg).find((g) => g.name === "db-sg")!.inputs.vpcId).toBe("vpc-123");
         expect(JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0].Principal.Service).toBe("monitoring.rds.amazonaws.com");
         expect(primary.inputs.monitoringRoleArn).toMatch(/^arn:aws:iam::123456789012:role\//);
         const attach = graph.one(T.attach);
@@ -230,7 +230,7 @@ describe("AwsDatabase with defaults", () => {
     it("owns the exported log groups: 30-day retention, KMS-encrypted, created before the instance", async () => {
         const { graph, db, primary } = await build();
         const id = physicalName("db", 63);
-        const groups = graph.ofType(T.logGroup);
+        const groups = graph.ofType(T.logGroup).filter((g) => String(g.inputs.name).startsWith("/aws/rds/"));
         expect(groups.map((g) => g.inputs.name).sort()).toEqual([`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`]);
         const keyArn = (await resolve(db.kmsKeyArn)).value;
         for (const g of groups) {
@@ -241,40 +241,72 @@ describe("AwsDatabase with defaults", () => {
         const policy = JSON.parse(graph.one(T.key).inputs.policy as string);
         expect(policy.Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toEqual([
             `arn:aws:logs:us-east-1:123456789012:log-group:/aws/rds/instance/${id}/*`,
+            `arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/${physicalName("db-bootstrap", 64)}`,
         ]);
     });
 
-    it("keeps the security group closed: no ingress, no egress, no rule resources", async () => {
+    it("keeps the security group closed: no inline rules, and only its own bootstrap function admitted", async () => {
         const { graph } = await build();
-        const sg = graph.one(T.sg);
+        const sg = graph.ofType(T.sg).find((g) => g.name === "db-sg")!;
         expect(sg.inputs.ingress).toBeUndefined();
         expect(sg.inputs.egress).toEqual([]);
-        expect(
-            graph.resources.filter((r) => /securityGroup(Ingress|Egress)?Rule/.test(r.type)),
-        ).toEqual([]);
+        expect(graph.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.name)).toEqual(["db-bootstrap-db-in"]);
     });
 
-    it("generates a 32-character password without RDS-forbidden characters and keeps it secret everywhere", async () => {
+    it("leaves the master password to RDS (no password input, none in state) and gives the app and the backup job their own roles", async () => {
         const { graph, db, primary } = await build();
-        const pw = graph.one(T.password);
-        expect(pw.inputs).toMatchObject({ length: 32, special: true, overrideSpecial: rdsPasswordSpecials });
-        const password = await resolve(db.password);
-        expect(password.secret).toBe(true);
-        expect(password.value).toMatch(/^offline-/);
-        expect(isSecretValue(primary.inputs.password)).toBe(true);
-        expect(reveal(primary.inputs.password)).toBe(password.value);
-        expect(primary.additionalSecretOutputs).toContain("password");
-        // No input or registered output anywhere carries the password in plain text.
-        for (const r of graph.resources) {
-            expect(plainOccurrences(r.inputs, password.value), `${r.name} inputs`).toEqual([]);
-            expect(plainOccurrences(r.outputs ?? {}, password.value), `${r.name} outputs`).toEqual([]);
+        // Issue 12, defect 4: the master password was a RandomPassword in state and the app's login.
+        expect(primary.inputs).toMatchObject({ username: rdsMasterUsername, manageMasterUserPassword: true });
+        expect(primary.inputs).not.toHaveProperty("password");
+        expect(primary.inputs.masterUserSecretKmsKeyId).toBe(graph.one(T.key).outputs?.arn ?? primary.inputs.kmsKeyId);
+        expect((await resolve(db.masterSecretArn)).value).toMatch(/^arn:aws:secretsmanager:.*:secret:rds!db-/);
+        // One 40-character password per role, each only in its own KMS-encrypted secret.
+        const passwords = graph.ofType(T.password);
+        expect(passwords.map((p) => p.name).sort()).toEqual(["db-app-password", "db-backup-password"]);
+        for (const p of passwords) expect(p.inputs).toMatchObject({ length: 40, special: false });
+        const secrets = graph.ofType("aws:secretsmanager/secret:Secret");
+        expect(secrets.map((x) => x.name).sort()).toEqual(["db-app-secret", "db-backup-secret"]);
+        for (const x of secrets) expect(x.inputs.kmsKeyId).toBe(primary.inputs.kmsKeyId);
+        for (const [creds, role] of [
+            [db.appCredentials, "app"],
+            [db.backupCredentials, "backup"],
+        ] as const) {
+            expect((await resolve(creds.username)).value).toBe(role);
+            const version = graph.ofType("aws:secretsmanager/secretVersion:SecretVersion").find((v) => v.name === `db-${role}-secret-value`)!;
+            expect(isSecretValue(version.inputs.secretString)).toBe(true);
+            const value = JSON.parse(reveal(version.inputs.secretString) as string) as Record<string, string>;
+            expect(value).toMatchObject({ engine: "postgres", username: role, port: 5432, dbname: "app" });
+            expect(value.url).toBe(`postgres://${role}:${encodeUriStrict(value.password)}@${value.host}:5432/app?sslmode=require`);
+            // The password is nowhere in plain text: not in an input, not in an output.
+            for (const r of graph.resources) {
+                expect(plainOccurrences(r.inputs, value.password), `${r.name} inputs`).toEqual([]);
+                expect(plainOccurrences(r.outputs ?? {}, value.password), `${r.name} outputs`).toEqual([]);
+            }
         }
-        const url = await resolve(db.connectionUrl);
-        expect(url.secret).toBe(true);
-        expect(url.value).toBe(`postgres://app:${encodeUriStrict(password.value)}@${(await resolve(db.address)).value}:5432/app?sslmode=require`);
-        const component = graph.one(T.component);
-        expect(isSecretValue(component.outputs?.password)).toBe(true);
-        expect(isSecretValue(component.outputs?.connectionUrl)).toBe(true);
+    });
+
+    it("runs the role bootstrap in the private subnets, after the instance, reading only the master and role secrets", async () => {
+        const { graph, primary } = await build();
+        const fn = graph.one("aws:lambda/function:Function");
+        expect(fn.inputs.vpcConfig).toMatchObject({ subnetIds: ["subnet-p1", "subnet-p2"] });
+        expect((fn.inputs.environment as { variables: Record<string, string> }).variables).toEqual({ NODE_EXTRA_CA_CERTS: "/var/runtime/ca-cert.pem" });
+        const run = graph.one("aws:lambda/invocation:Invocation");
+        expect(graph.dependsOn(run, primary)).toBe(true);
+        const input = JSON.parse(String(run.inputs.input)) as { roles: { name: string }[]; masterSecretArn: string; database: string };
+        expect(input.roles.map((r) => r.name)).toEqual(["app", "backup"]);
+        expect(input.masterSecretArn).toMatch(/:secret:rds!db-/);
+        expect(input.database).toBe("app");
+        // Its security group may reach the database's port; the database admits it on 5432.
+        const ingress = graph.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+        expect(ingress.map((r) => [r.name, r.inputs.fromPort])).toEqual([["db-bootstrap-db-in", 5432]]);
+        const policy = JSON.parse(String(graph.ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name === "db-bootstrap-policy")!.inputs.policy)) as { Statement: { Sid: string; Resource: unknown }[] };
+        const read = policy.Statement.find((x) => x.Sid === "ReadMasterAndRoleSecrets")!;
+        expect(read.Resource).toHaveLength(3);
+    });
+
+    it("refuses an app username that is the master user or the backup role", () => {
+        expect(() => normalizeAwsDatabaseArgs("db", { network, username: "backup" })).toThrow(/username "backup".*the backup job's role/);
+        expect(() => normalizeAwsDatabaseArgs("db", { network, username: rdsMasterUsername })).toThrow(/RDS master user/);
     });
 
     it("exposes the endpoint, identifier and address, and refuses readerAddress without a replica", async () => {
@@ -338,8 +370,10 @@ describe("AwsDatabase opt-outs and options", () => {
             maxAllocatedStorage: 1000,
             backupRetentionPeriod: 7,
             dbName: "shop",
-            username: "shop_owner",
+            username: rdsMasterUsername,
         });
+        const run = JSON.parse(String(graph.one("aws:lambda/invocation:Invocation").inputs.input)) as { roles: { name: string }[]; database: string };
+        expect(run).toMatchObject({ database: "shop", roles: [{ name: "shop_owner" }, { name: "backup" }] });
         const params = graph.one(T.params).inputs;
         expect(params.family).toBe("postgres17");
         expect(params.parameters).toContainEqual(expect.objectContaining({ name: "log_min_duration_statement", value: "250" }));
@@ -378,7 +412,8 @@ describe("AwsDatabase opt-outs and options", () => {
         expect((await resolve(db.replicaInstanceId)).value).toBe(replicaId);
         expect(graph.one(T.component).outputs?.readerAddress).toMatch(new RegExp(`^${replicaId}\\.`));
         const policy = JSON.parse(graph.one(T.key).inputs.policy as string);
-        expect(policy.Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toHaveLength(2);
+        // Both instances' log groups and the bootstrap function's.
+        expect(policy.Statement[1].Condition.ArnLike["kms:EncryptionContext:aws:logs:arn"]).toHaveLength(3);
     });
 
     it("fails before registering anything when the args are invalid", async () => {
