@@ -3,6 +3,7 @@ import { cloudfrontTls } from "./cloudfront-tls";
 import { rdsBackups } from "./rds-backups";
 import { rdsEncrypted } from "./rds-encrypted";
 import { rdsHardening } from "./rds-hardening";
+import { rdsManagedMasterPassword } from "./rds-managed-master-password";
 import { rdsMultiAz } from "./rds-multi-az";
 import { rdsPrivate } from "./rds-private";
 import { redisEncryptAuth } from "./redis-encrypt-auth";
@@ -21,6 +22,7 @@ export const awsDataRules: SlipwayRule[] = [
     rdsMultiAz,
     rdsBackups,
     rdsHardening,
+    rdsManagedMasterPassword,
     s3BlockPublic,
     s3TlsOnly,
     s3Encryption,
