@@ -21,7 +21,10 @@ describe("npm run plan", () => {
         expect(doc.resources.length).toBeGreaterThan(100);
         for (const res of doc.resources) expect(Object.keys(res).sort()).toEqual(["inputs", "name", "parent", "type", "urn"]);
         expect(doc.outputs.url).toBe("https://app.example.com");
-        expect(doc.outputs.databasePassword).toBe("[secret]");
+        // Secrets show as "[secret]" (here a secret's value); outputs name secrets, never hold them.
+        const version = doc.resources.find((x: { type: string }) => x.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        expect(version.inputs.secretString).toBe("[secret]");
+        expect(doc.outputs.databaseAppSecretArn).toMatch(/^arn:aws:secretsmanager:/);
         // The generated credentials never appear in clear anywhere in the document.
         expect(r.stdout).not.toMatch(/offline-[0-9a-f]{8}-x/);
     });

@@ -91,10 +91,12 @@ describe("prod stack (aws): invariants", () => {
     it("lets only the app tier reach the database and the cache, and the backup job the database, on their ports", () => {
         const taskSg = graph.ofType(SG).find((sg) => graph.componentOf(sg)?.type === "slipway:components:WebTier" && /task/.test(sg.name))!;
         const jobSg = graph.ofType(SG).find((sg) => graph.componentOf(sg)?.type === "slipway:components:BackupBucket")!;
+        // The database's own bootstrap function (it creates the app's and the backup job's roles at deploy).
+        const bootstrapSg = graph.ofType(SG).find((sg) => sg.name === "db-bootstrap-sg")!;
         const db = graph.one("aws:rds/instance:Instance");
         const cache = graph.one("aws:elasticache/replicationGroup:ReplicationGroup");
         const stores: [RecordedResource, string, number, string[]][] = [
-            [db, "vpcSecurityGroupIds", 5432, [taskSg.id, jobSg.id]],
+            [db, "vpcSecurityGroupIds", 5432, [taskSg.id, jobSg.id, bootstrapSg.id]],
             [cache, "securityGroupIds", 6379, [taskSg.id]],
         ];
         for (const [store, key, port, clients] of stores) {
@@ -134,7 +136,9 @@ describe("prod stack (aws): invariants", () => {
 
     it("keeps every password and token secret in inputs and outputs", () => {
         const db = graph.one("aws:rds/instance:Instance");
-        expect(isSecretValue(db.inputs.password)).toBe(true);
+        // RDS owns the master password (issue 12, defect 4): no password input at all.
+        expect(db.inputs.password).toBeUndefined();
+        expect(db.inputs.manageMasterUserPassword).toBe(true);
         const cache = graph.one("aws:elasticache/replicationGroup:ReplicationGroup");
         expect(isSecretValue(cache.inputs.authToken)).toBe(true);
         for (const v of graph.ofType("aws:secretsmanager/secretVersion:SecretVersion")) {
@@ -147,7 +151,8 @@ describe("prod stack (aws): invariants", () => {
             }
         }
         for (const [k, v] of Object.entries(run.outputs)) {
-            if (/password|token|secret|Url$/i.test(k) && k !== "url" && k !== "dashboardUrl") expect(isSecretValue(v), k).toBe(true);
+            // Outputs that name a secret (…SecretArn) are where a credential is, not the credential.
+            if (/password|token|secret|Url$/i.test(k) && !/SecretArn$/.test(k) && k !== "url" && k !== "dashboardUrl") expect(isSecretValue(v), k).toBe(true);
         }
         // Nothing secret leaks into a plain input of another resource.
         for (const r of graph.resources) {
@@ -212,16 +217,19 @@ describe("prod stack (aws): invariants", () => {
                 "databaseEndpoint",
                 "cacheEndpoint",
                 "backupBucket",
-                "databasePassword",
+                "databaseAppSecretArn",
+                "databaseBackupSecretArn",
+                "databaseMasterSecretArn",
                 "backupRepository",
-                "resticPassword",
+                "resticPasswordSecretArn",
                 "backupTaskDefinition",
                 "backupNetworkConfiguration",
             ]),
         );
         expect(run.outputs.url).toBe("https://app.example.com");
         expect(containsSecret(run.outputs.databaseEndpoint)).toBe(false);
-        expect(containsSecret(run.outputs.resticPassword)).toBe(true);
+        // Where the credentials are, never the credentials (issue 12, defect 4; stack-prod-credentials.test.ts walks them all).
+        expect(String(run.outputs.resticPasswordSecretArn)).toMatch(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:/);
         expect(run.outputs.backupRepository).toBe(`s3:s3.us-east-1.amazonaws.com/${run.outputs.backupBucket}/restic`);
         expect(JSON.parse(run.outputs.backupNetworkConfiguration as string)).toEqual({
             awsvpcConfiguration: { subnets: expect.any(Array), securityGroups: ["backups-job-sg-id"], assignPublicIp: "DISABLED" },
