@@ -16,7 +16,7 @@ import { renderDiagram } from "../offline/diagram";
 import { renderCostSection } from "../offline/cost/render";
 import { estimateStackCost } from "../offline/cost/stack-cost";
 import { isSecretValue } from "../offline/secret-value";
-import { countByType, renderTree } from "../offline/tree";
+import { renderCounts, renderPolicy, renderTree, resourceCounts } from "../offline/tree";
 
 const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--policy-config FILE] [--json | --diagram]";
 
@@ -43,6 +43,11 @@ async function main(): Promise<number> {
     }
     if (!values.stack) {
         process.stderr.write(`--stack is required\n${usage}\n`);
+        return 2;
+    }
+    if (values.json && values.diagram) {
+        // Each is a whole document on stdout; printing one and dropping the other would surprise.
+        process.stderr.write("--json and --diagram cannot be combined: each prints a whole document; run the plan once for each\n");
         return 2;
     }
 
@@ -82,6 +87,7 @@ async function main(): Promise<number> {
         const doc = {
             stack: run.stack,
             target: run.target,
+            counts: resourceCounts(run.graph),
             resources: run.graph.resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, parent: r.parent ?? null, inputs: r.inputs })),
             outputs: run.outputs,
             policy: { rules: allRules.length, violations },
@@ -91,15 +97,10 @@ async function main(): Promise<number> {
         return status;
     }
 
-    const custom = run.graph.resources.filter((r) => r.custom);
-    const components = run.graph.resources.filter((r) => r.type.startsWith("slipway:components:"));
-    const out: string[] = [`Slipway plan: stack ${run.stack} (target ${run.target})`, "", ...renderTree(run.graph), ""];
-    out.push(`${custom.length} resources in ${components.length} components`);
-    for (const [type, n] of countByType(run.graph)) out.push(`  ${String(n).padStart(4)}  ${type}`);
+    const out: string[] = [`Slipway plan: stack ${run.stack} (target ${run.target})`, "", ...renderTree(run.graph), "", ...renderCounts(run.graph)];
     out.push("", "Outputs:");
     for (const [k, v] of Object.entries(run.outputs)) out.push(`  ${k}: ${isSecretValue(v) ? "[secret]" : JSON.stringify(v)}`);
-    out.push("", `Policy: ${allRules.length} rules, ${mandatory.length} mandatory and ${violations.length - mandatory.length} advisory findings`);
-    for (const v of violations) out.push(`  [${v.level}] ${v.policy}: ${v.urn ? `${v.urn.split("::").pop()}: ` : ""}${v.message}`);
+    out.push("", ...renderPolicy(allRules.length, violations));
     out.push("", ...renderCostSection(cost));
     process.stdout.write(`${out.join("\n")}\n`);
     return status;

@@ -453,9 +453,7 @@ export class AwsWebTier extends SlipwayComponent {
     constructor(name: string, args: AwsWebTierArgs, opts?: pulumi.ComponentResourceOptions) {
         super("WebTier", name, opts);
         const a = normalizeAwsWebTierArgs(args);
-        if (typeof a.image === "string" && !a.image.includes("@sha256:")) {
-            pulumi.log.warn(`WebTier image ${a.image} is not pinned by digest: a tag can move between deploys.`, this);
-        }
+        // An image by tag only is the advisory policy image-pinned-digest's finding (policy/rules/docker).
 
         const lookups = awsLookups(this);
         const ctx = accountContext(lookups);

@@ -71,7 +71,16 @@ const cents = (usd: number) => Math.round(usd * 100) / 100;
 
 export function estimateCost(graph: Graph, overrides?: CostAssumptionOverrides): CostEstimate {
     const assumptions = resolveCostAssumptions(overrides);
-    const ctx: PricingContext = { graph, assumptions };
+    // Which assumptions the pricers read, so the plan prints only those: a VPS stack is not
+    // priced from NAT traffic or WAF logs, and listing them there reads as if it were.
+    const used = new Set<string>();
+    const tracked = new Proxy(assumptions, {
+        get: (target, key, receiver) => {
+            if (typeof key === "string") used.add(key);
+            return Reflect.get(target, key, receiver);
+        },
+    });
+    const ctx: PricingContext = { graph, assumptions: tracked };
     const awsRegion = awsRegionOf(graph);
     const awsTable = awsRegion ? awsPrices[awsRegion] : undefined;
 
@@ -85,7 +94,8 @@ export function estimateCost(graph: Graph, overrides?: CostAssumptionOverrides):
         if (digitalOcean) return digitalOcean(r, digitalOceanPrices, ctx);
         const free = noChargeTypes[r.type];
         if (free) return { usd: 0, basis: `no charge: ${free}` };
-        return { notPriced: `no price rule for ${r.type}` };
+        // The type is beside the reason wherever it is shown (the line, `type` in --json).
+        return { notPriced: "no price rule for this resource type" };
     };
 
     const regionNotPriced =
@@ -108,5 +118,6 @@ export function estimateCost(graph: Graph, overrides?: CostAssumptionOverrides):
         lines,
         notPriced,
         assumptions,
+        assumptionsUsed: Object.keys(assumptions).filter((k) => used.has(k)),
     };
 }

@@ -1,3 +1,4 @@
+import { shortType } from "../tree";
 import { regionReason } from "./estimate";
 import type { CostEstimate } from "./types";
 
@@ -22,15 +23,16 @@ export function renderCostSection(cost: CostEstimate): string[] {
                 `so ${unpriced.length} AWS resources are not priced and the total leaves them out (add the region's figures from the same pricing pages).`,
         );
     }
-    for (const l of priced) out.push(`  ${money(l.monthlyUsd).padStart(width)}  ${shortName(l.urn)} (${l.type}): ${l.basis}`);
+    for (const l of priced) out.push(`  ${money(l.monthlyUsd).padStart(width)}  ${shortName(l.urn)} (${shortType(l.type)}): ${l.basis}`);
     out.push(`  ${money(cost.monthlyUsd).padStart(width)}  total for ${priced.length} priced resources; ${free} more at no charge (reasons in --json)`);
     if (cost.notPriced.length === 0) out.push("  Not priced: none");
     else {
         const listed = gap ? cost.notPriced.filter((n) => n.reason !== regionReason(gap.region)) : cost.notPriced;
         out.push(`  Not priced (${cost.notPriced.length}, not in the total${listed.length < cost.notPriced.length ? `; ${cost.notPriced.length - listed.length} for the region, above` : ""}):`);
-        for (const n of listed) out.push(`    ${shortName(n.urn)} (${n.type}): ${n.reason}`);
+        for (const n of listed) out.push(`    ${shortName(n.urn)} (${shortType(n.type)}): ${n.reason}`);
     }
-    const assumed = Object.entries(cost.assumptions).map(([k, v]) => `${k}=${v}`);
-    out.push(`  Assumptions (override with slipway:costAssumptions): ${assumed.join(", ")}`);
+    // Only what the lines above were priced from: the AWS usage defaults mean nothing on a VPS.
+    const assumed = cost.assumptionsUsed.map((k) => `${k}=${cost.assumptions[k as keyof typeof cost.assumptions]}`);
+    if (assumed.length > 0) out.push(`  Assumptions (override with slipway:costAssumptions): ${assumed.join(", ")}`);
     return out;
 }

@@ -44,4 +44,6 @@ export interface CostEstimate {
     /** Custom resources the table has no price for: never counted as zero. */
     notPriced: NotPricedResource[];
     assumptions: CostAssumptions;
+    /** The keys of `assumptions` some line's price depends on, in their order there. */
+    assumptionsUsed: string[];
 }

@@ -31,7 +31,7 @@ describe("npm run plan: cost estimate", () => {
         const r = plan("--stack", "prod", "--json");
         expect(r.status, r.stderr).toBe(0);
         const { cost, resources } = JSON.parse(r.stdout);
-        expect(Object.keys(cost).sort()).toEqual(["assumptions", "currency", "lines", "monthlyUsd", "notPriced", "priceDate", "region"]);
+        expect(Object.keys(cost).sort()).toEqual(["assumptions", "assumptionsUsed", "currency", "lines", "monthlyUsd", "notPriced", "priceDate", "region"]);
         expect(cost).toMatchObject({ monthlyUsd: 561.8, currency: "USD", priceDate: "2025-06-01", region: "us-east-1", notPriced: [] });
         for (const l of cost.lines as CostLine[]) expect(Object.keys(l).sort()).toEqual(["basis", "monthlyUsd", "type", "urn"]);
         const custom = (resources as { type: string }[]).filter((x) => !x.type.startsWith("slipway:components:") && !x.type.startsWith("pulumi:providers:"));
@@ -43,7 +43,7 @@ describe("npm run plan: cost estimate", () => {
         const r = plan("--stack", "dev");
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toMatch(/^Cost estimate: \$39\.80\/month \(USD, list prices as of 2025-06-01, region fra1; /m);
-        expect(r.stdout).toMatch(/^ {2}28\.80 {2}vps-droplet \(digitalocean:index\/droplet:Droplet\): s-2vcpu-4gb \$24\.00 \+ weekly backups/m);
+        expect(r.stdout).toMatch(/^ {2}28\.80 {2}vps-droplet \(digitalocean:index:Droplet\): s-2vcpu-4gb \$24\.00 \+ weekly backups/m);
         expect(r.stdout).toMatch(/^ {2}39\.80 {2}total for 4 priced resources; \d+ more at no charge/m);
         expect(r.stdout).toMatch(/^ {2}Not priced: none$/m);
         expect(r.stdout.indexOf("Cost estimate:")).toBeGreaterThan(r.stdout.indexOf("Policy:"));

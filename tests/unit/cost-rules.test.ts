@@ -19,11 +19,11 @@ describe("what the estimate will not guess", () => {
     it("lists a type it has no rule for as not priced, never as zero", () => {
         const unknown = resource("aws:sagemaker/endpoint:Endpoint", "model");
         const cost = estimateCost(new Graph([awsProvider("us-east-1"), rds("db.t4g.micro"), unknown, securityGroup]));
-        expect(cost.notPriced).toEqual([{ urn: unknown.urn, type: unknown.type, reason: "no price rule for aws:sagemaker/endpoint:Endpoint" }]);
+        expect(cost.notPriced).toEqual([{ urn: unknown.urn, type: unknown.type, reason: "no price rule for this resource type" }]);
         expect(cost.lines.map((l) => l.urn)).not.toContain(unknown.urn);
         // 730 × 0.016 + 20 × 0.115
         expect(cost.monthlyUsd).toBeCloseTo(11.68 + 2.3, 2);
-        expect(renderCostSection(cost).join("\n")).toMatch(/Not priced \(1, not in the total\):\n {4}model \(aws:sagemaker\/endpoint:Endpoint\): no price rule/);
+        expect(renderCostSection(cost).join("\n")).toMatch(/Not priced \(1, not in the total\):\n {4}model \(aws:sagemaker:Endpoint\): no price rule for this resource type/);
     });
 
     it("says a burstable RDS class is priced for use within its baseline, with the surplus-credit price and worst case", () => {

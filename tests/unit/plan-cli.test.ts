@@ -33,7 +33,7 @@ describe("npm run plan", () => {
         const r = plan("--stack", "prod");
         expect(r.status, r.stderr).toBe(0);
         expect(r.stdout).toMatch(/\+ web {2}slipway:components:WebTier {2}\(\d+ resources\)/);
-        expect(r.stdout).toMatch(/^\d+ resources in 6 components$/m);
+        expect(r.stdout).toMatch(/^\+ \d+ resources to create in 6 components \(and 1 provider\)$/m);
     });
 
     it("exits 2 with one line on stderr for a bad config, and prints nothing on stdout", () => {
