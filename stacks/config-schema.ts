@@ -1,5 +1,12 @@
 import { z } from "zod";
 import { userKeyLinePattern, userKeyProblem } from "../components/host/ssh-keys";
+import { elastiCacheNodeTypeCatalog } from "../components/cache/node-types";
+import { rdsPostgresInstanceClassCatalog } from "../components/database/instance-classes";
+import { dropletImageCatalog } from "../components/host/droplet-images";
+import { dropletRegionCatalog } from "../components/host/droplet-regions";
+import { dropletSizeCatalog } from "../components/host/droplet-sizes";
+import { awsRegionCatalog } from "../components/shared/aws-regions";
+import { type Catalog, didYouMean, inCatalog } from "../components/shared/catalog";
 import { cloudWatchRetentionDays, isCloudWatchRetention } from "../components/shared/cloudwatch";
 
 /**
@@ -84,6 +91,24 @@ const pinnedImage = () =>
         (s) => /@sha256:|:[\w][\w.-]*$/.test(s.replace(/^[^/]*:[0-9]+\//, "")),
         { error: "an image reference pinned to a tag other than latest or to a digest, e.g. ghcr.io/acme/web:1.4.2" },
     );
+
+/**
+ * A value the cloud has, from its dated catalog (components/…): anything else is refused here,
+ * at plan time, instead of half-way through `pulumi up`. Short catalogs are listed in full;
+ * long ones (instance classes, sizes) name an example and the file, and a close value is
+ * offered ("did you mean …?").
+ */
+const fromCatalog = (catalog: Catalog, file?: { example: string; path: string }) => {
+    const expected = file
+        ? `${catalog.what} such as ${file.example} (the catalog of ${catalog.read} in ${file.path})`
+        : `${catalog.what} (catalog of ${catalog.read}): ${catalog.values.join(", ")}`;
+    return z.string({ error: expected }).superRefine((value, ctx) => {
+        if (!inCatalog(catalog, value)) ctx.addIssue({ code: "custom", message: `${expected}${didYouMean(value, catalog.values)}`, input: value });
+    });
+};
+
+/** `aws:region` (a provider key, checked by stacks/provider-config.ts with this leaf). */
+export const awsRegionSchema = fromCatalog(awsRegionCatalog);
 
 const envName = () => pattern(/^[A-Z_][A-Z0-9_]*$/, "an environment variable name in UPPER_SNAKE_CASE", 128);
 
@@ -186,7 +211,7 @@ export const databaseSchema = obj({
         description: "PostgreSQL major version. The Docker targets run the pinned image's major only.",
         default: "16",
     }),
-    instanceClass: doc(pattern(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.t4g.medium", 64), {
+    instanceClass: doc(fromCatalog(rdsPostgresInstanceClassCatalog, { example: "db.t4g.medium", path: "components/database/instance-classes.ts" }), {
         description: "aws: the RDS instance class; it also sizes the connections alarm.",
         default: "db.t4g.medium",
     }),
@@ -210,7 +235,7 @@ export const cacheSchema = obj({
         description: "aws: the engine version.",
         default: "8.0 for valkey, 7.1 for redis",
     }),
-    nodeType: doc(pattern(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "an ElastiCache node type such as cache.t4g.small", 64), {
+    nodeType: doc(fromCatalog(elastiCacheNodeTypeCatalog, { example: "cache.t4g.small", path: "components/cache/node-types.ts" }), {
         description: "aws: the ElastiCache node type.",
         default: "cache.t4g.small",
     }),
@@ -279,12 +304,12 @@ const sshPublicKey = () =>
     });
 
 export const vpsSchema = obj({
-    region: doc(pattern(/^[a-z]{3}\d$/, "a DigitalOcean region slug such as fra1", 8), { description: "The droplet's (and the backup bucket's) DigitalOcean region.", default: "nyc3" }),
-    size: doc(pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet size slug such as s-2vcpu-4gb", 64), {
+    region: doc(fromCatalog(dropletRegionCatalog), { description: "The droplet's (and the backup bucket's) DigitalOcean region.", default: "nyc3" }),
+    size: doc(fromCatalog(dropletSizeCatalog, { example: "s-2vcpu-4gb", path: "components/host/droplet-sizes.ts" }), {
         description: "The droplet size; its memory is shared out between the app replicas, PostgreSQL, Redis and monitoring, and the plan refuses a payload that does not fit in it (all limits, the roll surge and an OS reserve).",
         default: "s-2vcpu-4gb",
     }),
-    image: doc(pattern(/^[a-z0-9]+(-[a-z0-9]+)*$/, "a droplet image slug such as ubuntu-24-04-x64", 64), {
+    image: doc(fromCatalog(dropletImageCatalog), {
         description: "The droplet's operating system image; changing it rebuilds the droplet (the data volume stays).",
         default: "ubuntu-24-04-x64",
     }),
@@ -419,3 +444,32 @@ export const secretKeys = ["appSecrets", "alertSlackWebhookUrl", "alertWebhookUr
 
 /** Plain `app.env` names that look like credentials: they belong in `appSecrets`. */
 export const secretLookingEnvName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)/;
+
+/**
+ * Provider keys that hold credentials: refused in plain text like the `slipway:` secrets
+ * (stacks/provider-config.ts). The AWS provider itself treats all three of its keys as secrets
+ * (`@pulumi/aws` Provider wraps accessKey, secretKey and token in `pulumi.secret`); the Spaces
+ * access id is half of a key pair whose other half is the secret key, and the README sets it
+ * with `--secret` too.
+ */
+export const providerSecretKeys = ["aws:accessKey", "aws:secretKey", "aws:token", "digitalocean:token", "digitalocean:spacesAccessId", "digitalocean:spacesSecretKey"] as const;
+
+/**
+ * The command that stores a secret key, fitted to the key's shape: `--path` with a `.NAME`
+ * only for a map (`appSecrets`: one secret per name); a string key is set whole, since
+ * `--path 'alertWebhookUrl.NAME'` would store an object the schema refuses. A `slipway:` key
+ * is named without its namespace (the project's own, which `pulumi config set` assumes); a
+ * provider key keeps its namespace.
+ *
+ * @example secretHint("appSecrets") // "pulumi config set --secret --path 'appSecrets.NAME' VALUE"
+ * @example secretHint("digitalocean:token") // "pulumi config set --secret digitalocean:token VALUE"
+ */
+export function secretHint(key: string): string {
+    const name = key.startsWith("slipway:") ? key.slice("slipway:".length) : key;
+    if (name.includes(":")) return `pulumi config set --secret ${name} VALUE`;
+    const shape = stackConfigSchema.shape as Record<string, z.ZodType>;
+    let field = shape[name];
+    if (field === undefined) throw new Error(`secretHint: slipway:${name} is not a key of the schema`);
+    while (field instanceof z.ZodOptional) field = field.unwrap() as z.ZodType;
+    return field instanceof z.ZodRecord ? `pulumi config set --secret --path '${name}.NAME' VALUE` : `pulumi config set --secret ${name} VALUE`;
+}

@@ -6,6 +6,7 @@ import {
     type RawStackConfig,
     type Target,
     secretKeys as secretConfigKeys,
+    secretHint,
     secretLookingEnvName,
     stackConfigSchema,
 } from "./config-schema";
@@ -54,8 +55,7 @@ export function parseStackConfig(raw: Record<string, unknown>, ctx: ParseContext
     for (const key of secretConfigKeys) {
         if (raw[key] !== undefined && !ctx.secretKeys.has(key)) {
             throw new ConfigError(
-                `${ctx.stackFile}: slipway:${key} is given in plain text; expected a secret: ` +
-                    `set it with \`pulumi config set --secret --path '${key}.NAME' VALUE\``,
+                `${ctx.stackFile}: slipway:${key} is given in plain text; expected a secret: set it with \`${secretHint(key)}\``,
             );
         }
     }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { ConfigError } from "./config-errors";
 import { type SlipwayConfig, parseStackConfig } from "./config";
+import { checkProviderConfig } from "./provider-config";
 
 const NAMESPACE = "slipway:";
 
@@ -42,12 +42,7 @@ export function readStackConfig(opts: ReadOptions = {}): SlipwayConfig & { awsRe
         if (isConfigSecret(key)) secretKeys.add(name);
     }
     const config = parseStackConfig(raw, { stackFile, secretKeys });
+    checkProviderConfig(all, isConfigSecret, { stackFile, target: config.target });
     const awsRegion = all["aws:region"];
-    if (config.target === "aws") {
-        if (!awsRegion) throw new ConfigError(`${stackFile}: aws:region is missing; expected an AWS region such as us-east-1`);
-        if (!/^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(awsRegion)) {
-            throw new ConfigError(`${stackFile}: aws:region is ${JSON.stringify(awsRegion)}; expected an AWS region such as us-east-1`);
-        }
-    }
     return { ...config, awsRegion };
 }

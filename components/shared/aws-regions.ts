@@ -10,6 +10,7 @@
  * and the CDK's region facts (ELBV2_ACCOUNTS), which both send every unlisted region to the
  * service principal.
  */
+import { catalog } from "./catalog";
 
 /** The service principal ELB writes access logs as in regions opened from August 2022. */
 export const elbLogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com";
@@ -60,6 +61,15 @@ export const serviceDeliveredRegions: readonly string[] = [
 export const commercialRegions: readonly string[] = [...Object.keys(elbLogAccounts), ...serviceDeliveredRegions].sort();
 
 export const isCommercialRegion = (region: string): boolean => commercialRegions.includes(region);
+
+/**
+ * The regions `aws:region` may name: the commercial regions of the AWS Regions table, as of
+ * `catalogDate`. Two regions listed above opened after that date and are kept, because
+ * refusing a region that exists is worse than a catalog a little newer than its date:
+ * Asia Pacific (Taipei) ap-east-2 (June 2025) and Asia Pacific (New Zealand) ap-southeast-6
+ * (September 2025). Opt-in regions are included; the account must have enabled them.
+ */
+export const awsRegionCatalog = catalog("a commercial AWS region", "https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html", commercialRegions);
 
 /** The principal a bucket policy must allow for ELB to write a region's access logs. */
 export type ElbLogPrincipal = { AWS: string } | { Service: string };

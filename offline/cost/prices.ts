@@ -10,9 +10,18 @@
  * AWS prices differ by region, so they are keyed by region; a region without an entry is
  * reported as unpriced rather than guessed from another. DigitalOcean lists one price for all
  * of its regions.
+ *
+ * The priced instance classes, node types and droplet sizes are keys of the dated catalogs the
+ * stack-config schema reads (components/database/instance-classes.ts, components/cache/
+ * node-types.ts, components/host/droplet-sizes.ts): the compiler refuses an RDS class or a
+ * node type that is not in its catalog, tests/unit/catalogs.test.ts a droplet size, and the
+ * catalogs' date is this table's date.
  */
+import type { ElastiCacheNodeType } from "../../components/cache/node-types";
+import type { RdsPostgresInstanceClass } from "../../components/database/instance-classes";
+import { catalogDate } from "../../components/shared/catalog";
 
-export const priceDate = "2025-06-01";
+export const priceDate = catalogDate;
 export const currency = "USD";
 /** AWS bills hourly resources for 730 hours a month (8,760 h / 12) in its calculator. */
 export const awsHoursPerMonth = 730;
@@ -127,6 +136,9 @@ const cacheNode = (redis: number, valkey: number): ElastiCacheNodePrice => ({
     valkey: price(valkey, "node-hour", aws.elastiCache),
 });
 
+/** Prices of some of a catalog's values: a key outside the catalog does not compile. */
+type PricedIn<K extends string, V> = { [P in K]?: V };
+
 const usEast1: AwsRegionPrices = {
     rdsPostgresHour: {
         "db.t4g.micro": rds(0.016, 0.032),
@@ -145,7 +157,7 @@ const usEast1: AwsRegionPrices = {
         "db.m6g.xlarge": rds(0.318, 0.636),
         "db.r6g.large": rds(0.225, 0.45),
         "db.r6g.xlarge": rds(0.45, 0.9),
-    },
+    } satisfies PricedIn<RdsPostgresInstanceClass, RdsInstancePrice>,
     rdsSurplusCreditVcpuHour: price(0.075, "vCPU-hour of surplus CPU credits (T classes, unlimited mode)", aws.rdsPostgres),
     rdsStorageGbMonth: {
         gp3: rds(0.115, 0.23, "GB-month"),
@@ -160,7 +172,7 @@ const usEast1: AwsRegionPrices = {
         "cache.t3.medium": cacheNode(0.068, 0.0544),
         "cache.m6g.large": cacheNode(0.149, 0.1192),
         "cache.r6g.large": cacheNode(0.206, 0.1648),
-    },
+    } satisfies PricedIn<ElastiCacheNodeType, ElastiCacheNodePrice>,
     fargate: {
         X86_64: { vcpuHour: price(0.04048, "vCPU-hour", aws.fargate), gbHour: price(0.004445, "GB-hour", aws.fargate) },
         ARM64: { vcpuHour: price(0.03238, "vCPU-hour", aws.fargate), gbHour: price(0.00356, "GB-hour", aws.fargate) },

@@ -81,7 +81,7 @@ describe("prod plans in every kind of commercial region", () => {
 describe("prod refuses up front what would fail in the cloud", () => {
     it("an unknown region: one line naming aws:region and the regions it knows", async () => {
         const err = await configError({ "aws:region": "eu-wset-1" });
-        expect(err.message).toMatch(/^Pulumi\.prod\.yaml: aws:region is "eu-wset-1"; expected a commercial AWS region: af-south-1, .*us-west-2$/);
+        expect(err.message).toMatch(/^Pulumi\.prod\.yaml: aws:region is "eu-wset-1"; expected a commercial AWS region \(catalog of 2025-06-01\): af-south-1, .*us-west-2; did you mean "eu-west-1"\?$/);
     });
 
     it("neither a hosted zone nor an issued certificate: one line naming slipway:web.hostedZoneId and the alternative", async () => {
