@@ -10,6 +10,7 @@
  */
 import { offlineLookup } from "../../offline/lookups";
 import type { RecordedResource } from "../../offline/recorder";
+import { bootstrapDenied, bootstrapRequests, invokedFunctions } from "./bootstrap-requests";
 import type { ApiRequest } from "./evaluate";
 import type { IamModel } from "./model";
 
@@ -279,7 +280,10 @@ export function allowedRequests(m: IamModel): ApiRequest[] {
 
     // The alarm forwarder: SNS invokes it for its topic, Lambda assumes its role, and it reads the
     // webhook secret (decrypted through Secrets Manager) and writes its own log group.
-    for (const fn of m.graph.ofType("aws:lambda/function:Function")) {
+    // Functions invoked at deploy (the database bootstrap) have requests of their own.
+    const invoked = invokedFunctions(m);
+    for (const { fn, input } of invoked) out.push(...bootstrapRequests(m, fn, input));
+    for (const fn of m.graph.ofType("aws:lambda/function:Function").filter((f) => !invoked.some((i) => i.fn === f))) {
         const fnArn = String(m.stateOf(fn).arn);
         const workload = `Lambda ${fn.inputs.name}`;
         const role = String(fn.inputs.role);
@@ -423,7 +427,7 @@ export function deniedRequests(m: IamModel, allowed: ApiRequest[]): ApiRequest[]
             vary(invokeFn, "another topic of this account invokes the forwarder", { context: { ...invokeFn.context, "aws:SourceArn": `arn:aws:sns:${m.region}:${acct}:someone-elses-topic` } }, "ImplicitlyDenied"),
             vary(invokeFn, "a topic of another account invokes the forwarder", { context: { ...invokeFn.context, "aws:SourceArn": `arn:aws:sns:${m.region}:${OTHER_ACCOUNT}:x`, "aws:SourceAccount": OTHER_ACCOUNT } }, "ImplicitlyDenied"),
         );
-        const fnSecret = find((r) => r.action === "secretsmanager:GetSecretValue" && r.workload.startsWith("Lambda "), "forwarder secret read");
+        const fnSecret = find((r) => r.action === "secretsmanager:GetSecretValue" && r.workload.startsWith("Lambda ") && !r.workload.includes("bootstrap"), "forwarder secret read");
         const appSecret = allowed.find((r) => r.action === "secretsmanager:GetSecretValue" && !r.workload.startsWith("Lambda "));
         if (appSecret) {
             out.push(
@@ -431,11 +435,12 @@ export function deniedRequests(m: IamModel, allowed: ApiRequest[]): ApiRequest[]
                 vary(appSecret, "the app reads the webhook secret", { resource: fnSecret.resource }, "ImplicitlyDenied"),
             );
         }
-        const fnDecrypt = find((r) => r.action === "kms:Decrypt" && r.workload.startsWith("Lambda "), "forwarder decrypt");
+        const fnDecrypt = find((r) => r.action === "kms:Decrypt" && r.workload.startsWith("Lambda ") && !r.workload.includes("bootstrap"), "forwarder decrypt");
         out.push(vary(fnDecrypt, "the forwarder decrypts with the topic key outside Secrets Manager", { context: { ...fnDecrypt.context, "kms:ViaService": `sns.${m.region}.amazonaws.com` } }, "ImplicitlyDenied"));
     }
     if (s3Log) out.push(vary(s3Log, "S3 logs another bucket into it", { context: { ...s3Log.context, "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket" } }, "ImplicitlyDenied"));
     if (otherRole) out.push(vary(put, `${otherRole.name} writes to the backups`, { principal: `role:${otherRole.name}` }, "ImplicitlyDenied"));
     if (foreignSecret) out.push(vary(secret, "read another workload's secret", { resource: foreignSecret.resource }, "ImplicitlyDenied"));
+    out.push(...bootstrapDenied(m, allowed));
     return out;
 }
