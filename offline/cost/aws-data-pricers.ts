@@ -25,11 +25,15 @@ export function priceRdsInstance(r: RecordedResource, p: AwsRegionPrices): Price
     const hourly = multiAz ? instance.multiAz : instance.singleAz;
     const perGb = multiAz ? storage.multiAz : storage.singleAz;
     const deployment = multiAz ? "Multi-AZ" : "Single-AZ";
+    // manageMasterUserPassword: RDS keeps the master password in a Secrets Manager secret of its
+    // own, billed like any secret, which the graph holds no resource for.
+    const masterSecret = r.inputs.manageMasterUserPassword === true ? p.secretMonth.usd : 0;
     return {
-        usd: H * hourly.usd + gb * perGb.usd,
+        usd: H * hourly.usd + gb * perGb.usd + masterSecret,
         basis:
-            `${cls} ${deployment} ${H} h × ${dollars(hourly)} + ${gb} GB ${storageType} ${deployment} × ${dollars(perGb)}; ` +
-            `automated backups up to ${gb} GB and 7 days of Performance Insights at no charge` +
+            `${cls} ${deployment} ${H} h × ${dollars(hourly)} + ${gb} GB ${storageType} ${deployment} × ${dollars(perGb)}` +
+            (masterSecret > 0 ? ` + the RDS-managed master-password secret ${dollars(p.secretMonth)}` : "") +
+            `; automated backups up to ${gb} GB and 7 days of Performance Insights at no charge` +
             surplusCreditsNote(cls, p),
     };
 }

@@ -52,8 +52,9 @@ const aws: Record<string, string> = {
     "aws:sns/topicPolicy:TopicPolicy": configOnly,
     "aws:sns/topicSubscription:TopicSubscription": "priced per delivery, cents at alarm volume",
     "aws:lambda/function:Function":
-        "billed per request ($0.20 per million) and GB-second: the alarm forwarder runs a few hundred times a month at 128 MB for under a second, well under $0.01 (https://aws.amazon.com/lambda/pricing/)",
+        "billed per request ($0.20 per million) and GB-second: the alarm forwarder runs a few hundred times a month at 128 MB for under a second, the database bootstrap once per deploy that changes it, well under $0.01 (https://aws.amazon.com/lambda/pricing/)",
     "aws:lambda/permission:Permission": configOnly,
+    "aws:lambda/invocation:Invocation": "one invocation of a priced function per deploy that changes its input (the database bootstrap: seconds at 256 MB, well under $0.01)",
     "aws:rds/eventSubscription:EventSubscription": "RDS event notifications have no charge; SNS deliveries cost cents at event volume (https://aws.amazon.com/rds/pricing/)",
 };
 

@@ -32,9 +32,10 @@ const line = (cost: CostEstimate, name: string) => {
 const expectCents = (actual: number, hand: number) => expect(Math.abs(actual - hand)).toBeLessThanOrEqual(0.005 + 1e-9);
 
 describe("prod (aws, us-east-1)", () => {
-    it("totals $561.80 a month, as computed by hand", () => {
+    it("totals $562.46 a month, as computed by hand", () => {
         const { cost } = stacks.prod;
-        // RDS db.t4g.large Multi-AZ:     730 × 0.258 + 100 GB × 0.23                 = 211.34
+        // RDS db.t4g.large Multi-AZ:     730 × 0.258 + 100 GB × 0.23
+        //   + the RDS-managed master-password secret 0.40                            = 211.74
         // ElastiCache 2 × t4g.medium:    2 × 730 × 0.052 (Valkey)                     =  75.92
         // Fargate 3 × 0.5 vCPU / 1 GB:   3 × 730 × (0.5 × 0.04048 + 1 × 0.004445)     =  54.06
         // ALB:                           730 × 0.0225 + 1 × 730 × 0.008
@@ -49,8 +50,8 @@ describe("prod (aws, us-east-1)", () => {
         // App log group:                 5 × 0.50 + 5 × (90 × 12 / 365) × 0.03        =   2.94
         // WAF log group (vended):        1 × 0.50 + 1 × (90 × 12 / 365) × 0.03        =   0.59 (0.589)
         // KMS keys × 7 (the backup job's): 7 × (1 + 1 × 0.03)                     =   7.21
-        // Secrets × 4 (restic and DB
-        //   passwords of the backup job): 4 × (0.40 + 0.1 × 0.05) = 4 × 0.41        =   1.64
+        // Secrets × 4 (REDIS_URL, restic,
+        //   the app and backup roles'):   4 × (0.40 + 0.1 × 0.05) = 4 × 0.41        =   1.64
         // Backup bucket:                 20 GB × 0.023 (a restic repository: nothing
         //                                expires by age, so all Standard, an upper bound)
         //                                + 30 × 0.005 + 10 × 0.0004                   =   0.61 (0.614)
@@ -63,15 +64,16 @@ describe("prod (aws, us-east-1)", () => {
         // Access-log bucket:             5 × 0.023 + 30 × 0.005 + 10 × 0.0004         =   0.27
         // Backup bucket's server access logs: (30 + 10) thousand requests × 500 bytes
         //                                = 0.02 GB/month × 12 months (365 days) × 0.023; delivery free =   0.01 (0.0055)
-        // DB, DB-upgrade, cache logs:    3 × (0.5 × 0.50 + 0.5 × (30 × 12 / 365) × 0.03) = 3 × 0.26 = 0.78
+        // DB, DB-upgrade, cache, DB-bootstrap-function logs:
+        //                                4 × (0.5 × 0.50 + 0.5 × (30 × 12 / 365) × 0.03) = 4 × 0.26 = 1.04
         // Other alarms × 16:             16 × 0.10                                    =   1.60
         // Tasks running vs desired (2 metrics), 3 NAT port-allocation alarms,
         //   RDS surplus credits, 2 cache credit balances: (2 + 3 + 1 + 2) × 0.10      =   0.80
         // Route 53 health check (outside watch): 0.50 + HTTPS option 1.00             =   1.50
         //   and its site-down alarm:      1 × 0.10                                     =   0.10
-        const hand = 211.34 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 4.71 + 4.8 + 10.95 + 3 + 2.94 + 7.21 + 1.64 + 0.61 + 0.29 + 0.09 + 0.02 + 0.3 + 0.27 + 0.78 + 1.6 + 0.8 + 0.59 + 0.01 + 1.5 + 0.1;
+        const hand = 211.74 + 75.92 + 54.06 + 42.22 + 100.8 + 26 + 9.25 + 4.71 + 4.8 + 10.95 + 3 + 2.94 + 7.21 + 1.64 + 0.61 + 0.29 + 0.09 + 0.02 + 0.3 + 0.27 + 1.04 + 1.6 + 0.8 + 0.59 + 0.01 + 1.5 + 0.1;
         expect(cost.monthlyUsd).toBeCloseTo(hand, 2);
-        expect(cost.monthlyUsd).toBeCloseTo(561.8, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(562.46, 2);
         expect(line(cost, "monitoring-health")).toMatchObject({ monthlyUsd: 1.5, basis: "health check $0.50 (AWS endpoint) + 1 optional feature (HTTPS) × $1.00" });
         expect(cost).toMatchObject({ currency: "USD", priceDate: "2025-06-01", region: "us-east-1" });
         expect(cost.notPriced).toEqual([]);
@@ -79,8 +81,8 @@ describe("prod (aws, us-east-1)", () => {
 
     it("prices the main resources line by line with a basis that names each figure", () => {
         const { cost } = stacks.prod;
-        expect(line(cost, "db-instance")).toMatchObject({ monthlyUsd: 211.34, type: "aws:rds/instance:Instance" });
-        expect(line(cost, "db-instance").basis).toContain("db.t4g.large Multi-AZ 730 h × $0.258 + 100 GB gp3 Multi-AZ × $0.23");
+        expect(line(cost, "db-instance")).toMatchObject({ monthlyUsd: 211.74, type: "aws:rds/instance:Instance" });
+        expect(line(cost, "db-instance").basis).toContain("db.t4g.large Multi-AZ 730 h × $0.258 + 100 GB gp3 Multi-AZ × $0.23 + the RDS-managed master-password secret $0.40");
         // The class is burstable and unlimited: the line says what it leaves out.
         expect(line(cost, "db-instance").basis).toContain("assumes CPU within the 30% baseline of db.t4g.large");
         expect(line(cost, "cache-group").monthlyUsd).toBe(75.92);
@@ -134,9 +136,9 @@ describe("prod (aws, us-east-1)", () => {
         // App logs: 20 × 0.50 + 20 × (90 × 12 / 365) × 0.03 = 10 + 1.775
         expect(line(cost, "web-logs").monthlyUsd).toBe(11.78);
         // Lines that use none of them do not move.
-        expect(line(cost, "db-instance").monthlyUsd).toBe(211.34);
+        expect(line(cost, "db-instance").monthlyUsd).toBe(211.74);
         expect(cost.assumptions).toMatchObject(overrides);
-        expect(cost.monthlyUsd).toBeCloseTo(561.8 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (9.35 - 0.61) + (11.78 - 2.94), 2);
+        expect(cost.monthlyUsd).toBeCloseTo(562.46 + 3 * (37.35 - 33.6) + (123.22 - 42.22) + (68 - 26) + (81.09 - 54.06) + (9.35 - 0.61) + (11.78 - 2.94), 2);
     });
 });
 

@@ -32,7 +32,7 @@ describe("npm run plan: cost estimate", () => {
         expect(r.status, r.stderr).toBe(0);
         const { cost, resources } = JSON.parse(r.stdout);
         expect(Object.keys(cost).sort()).toEqual(["assumptions", "assumptionsUsed", "currency", "lines", "monthlyUsd", "notPriced", "priceDate", "region"]);
-        expect(cost).toMatchObject({ monthlyUsd: 561.8, currency: "USD", priceDate: "2025-06-01", region: "us-east-1", notPriced: [] });
+        expect(cost).toMatchObject({ monthlyUsd: 562.46, currency: "USD", priceDate: "2025-06-01", region: "us-east-1", notPriced: [] });
         for (const l of cost.lines as CostLine[]) expect(Object.keys(l).sort()).toEqual(["basis", "monthlyUsd", "type", "urn"]);
         const custom = (resources as { type: string }[]).filter((x) => !x.type.startsWith("slipway:components:") && !x.type.startsWith("pulumi:providers:"));
         expect(cost.lines).toHaveLength(custom.length);
@@ -57,7 +57,7 @@ describe("npm run plan: cost estimate", () => {
         // 730 × 0.045 + 300/3 GB × 0.045
         expect(nat).toMatchObject({ monthlyUsd: 37.35, basis: expect.stringContaining("100 GB processed (natProcessedGb 300 ÷ 3)") });
         // Each of the three gateways moves from 33.60 to 37.35.
-        expect(cost.monthlyUsd).toBeCloseTo(561.8 + 3 * 3.75, 2);
+        expect(cost.monthlyUsd).toBeCloseTo(562.46 + 3 * 3.75, 2);
         expect(cost.assumptions.natProcessedGb).toBe(300);
     });
 
