@@ -328,11 +328,10 @@ export class AwsDatabase extends SlipwayComponent {
             const version = new aws.secretsmanager.SecretVersion(this.childName(`${suffix}-secret-value`), { secretId: secret.id, secretString: pulumi.secret(value) }, this.childOpts());
             return { username: pulumi.output(role), secretArn: secret.arn, versionId: version.versionId, kmsKeyArn: key.arn };
         };
-        this.appCredentials = roleSecret("app", a.username, `The ${name} database's app role (${a.username}): owns its schema, runs the migrations`);
-        this.backupCredentials = roleSecret("backup", backupRoleName, `The ${name} database's read-only backup role (${backupRoleName}): pg_dump`);
-        this.username = this.appCredentials.username;
+        const app = roleSecret("app", a.username, `The ${name} database's app role (${a.username}): owns its schema, runs the migrations`);
+        const backup = roleSecret("backup", backupRoleName, `The ${name} database's read-only backup role (${backupRoleName}): pg_dump`);
 
-        createDatabaseBootstrap(
+        const bootstrap = createDatabaseBootstrap(
             { parent: this, name: (s) => this.childName(s), opts: (extra) => this.childOpts(extra) },
             {
                 functionName: bootstrapFunctionName,
@@ -342,14 +341,24 @@ export class AwsDatabase extends SlipwayComponent {
                 database: { securityGroupId: securityGroup.id, address: instance.address, port: rdsSettings.port, name: instance.dbName, databaseName: a.databaseName },
                 masterSecret: { arn: this.masterSecretArn, keyArn: key.arn },
                 roles: [
-                    { role: a.username, secretArn: this.appCredentials.secretArn, versionId: this.appCredentials.versionId },
-                    { role: backupRoleName, secretArn: this.backupCredentials.secretArn, versionId: this.backupCredentials.versionId },
+                    { role: a.username, secretArn: app.secretArn, versionId: app.versionId },
+                    { role: backupRoleName, secretArn: backup.secretArn, versionId: backup.versionId },
                 ],
                 roleSecretsKeyArn: key.arn,
                 logsKeyArn: key.arn,
                 dependsOn: [instance],
             },
         );
+        // Consumers pin the version id in their task definitions; resolving it only once the
+        // bootstrap has run makes every task definition (so every task) wait for the role and
+        // its current password to exist in the database, on the first deploy and after a change.
+        const afterBootstrap = (c: DatabaseRoleCredentials): DatabaseRoleCredentials => ({
+            ...c,
+            versionId: pulumi.all([c.versionId, bootstrap.invocation.result]).apply(([v]) => v),
+        });
+        this.appCredentials = afterBootstrap(app);
+        this.backupCredentials = afterBootstrap(backup);
+        this.username = this.appCredentials.username;
 
         this.securityGroupId = securityGroup.id;
         this.instanceId = instance.identifier;

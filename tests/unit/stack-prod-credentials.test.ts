@@ -89,4 +89,9 @@ describe("prod: credentials stay out of state inputs and stack outputs", () => {
         expect(secretsOf("app").find((s) => s.name === "DATABASE_URL")!.valueFrom).toMatch(new RegExp(`^${app.replace(/[$]/g, "\\$")}:url::[0-9a-f-]+$`));
         expect(secretsOf("backup").find((s) => s.name === "PGPASSWORD")!.valueFrom).toMatch(new RegExp(`^${backup}:password::[0-9a-f-]+$`));
     });
+
+    it("starts no task before the bootstrap has created the roles: every task definition waits for the Invocation", () => {
+        const run = graph.one("aws:lambda/invocation:Invocation");
+        for (const td of graph.ofType("aws:ecs/taskDefinition:TaskDefinition")) expect(graph.dependsOn(td, run), td.name).toBe(true);
+    });
 });
