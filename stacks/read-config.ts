@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { setArgKeyResolver } from "../components/shared/errors";
+import { argKeyResolver } from "./config-errors";
 import { type SlipwayConfig, parseStackConfig } from "./config";
 import { checkProviderConfig } from "./provider-config";
 
@@ -22,13 +24,15 @@ function decode(value: string): unknown {
 }
 
 export interface ReadOptions {
-    /** Named in messages; defaults to `Pulumi.<stack>.yaml`. */
+    /** Named in messages, as the user gave it (a path stays a path); defaults to `Pulumi.<stack>.yaml`. */
     stackFile?: string;
 }
 
 /**
  * Reads the whole `slipway:` namespace from the running stack's config and validates it.
- * Throws `ConfigError` (one line, no resource registered yet) when anything is wrong.
+ * Throws `ConfigError` (one line, no resource registered yet) when anything is wrong. From
+ * then on a component's `ComponentArgError` names this stack file and the config key that fed
+ * the bad argument (config-errors.ts maps them), so every bad input reads the same.
  */
 export function readStackConfig(opts: ReadOptions = {}): SlipwayConfig & { awsRegion?: string } {
     const stackFile = opts.stackFile ?? `Pulumi.${pulumi.getStack()}.yaml`;
@@ -44,5 +48,6 @@ export function readStackConfig(opts: ReadOptions = {}): SlipwayConfig & { awsRe
     const config = parseStackConfig(raw, { stackFile, secretKeys });
     checkProviderConfig(all, isConfigSecret, { stackFile, target: config.target });
     const awsRegion = all["aws:region"];
+    setArgKeyResolver(argKeyResolver(stackFile, config.target));
     return { ...config, awsRegion };
 }

@@ -7,6 +7,7 @@ import { type AwsBackupJobArgs, type AwsBackupJobResources, createAwsBackupJob, 
 import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
 import { accessLogsBucketPolicy, accessLogsPrefix, accessLogsRetentionDays } from "./access-logs";
 import { backupBucketPolicy, backupKeyPolicy } from "./policy";
+import { withComponent } from "../shared/errors";
 
 export interface AwsBackupBucketArgs extends BackupBucketArgs {
     /**
@@ -144,9 +145,12 @@ export class AwsBackupBucket extends SlipwayComponent {
     private readonly job?: AwsBackupJobResources;
 
     constructor(name: string, args: AwsBackupBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything registers: bad args must not leave half a component.
+        const [n, jobSettings] = withComponent("BackupBucket", name, () => {
+            const bucket = normalizeBackupBucketArgs(args);
+            return [bucket, args.job ? normalizeAwsBackupJob(args.job, bucket.retentionDays) : undefined] as const;
+        });
         super("BackupBucket", name, opts);
-        const n = normalizeBackupBucketArgs(args);
-        const jobSettings = args.job ? normalizeAwsBackupJob(args.job, n.retentionDays) : undefined;
         const lookups = awsLookups(this);
         const identity = lookups.caller;
         const partition = lookups.partition;

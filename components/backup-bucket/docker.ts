@@ -16,6 +16,7 @@ import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackup
 import { backupImage } from "./image";
 import { type BackupJobSchedule, type BackupJobScheduleArgs, normalizeBackupJobSchedule } from "./job-settings";
 import { resticSpacesRepository, spacesLifecycleRules, validateBucketName, validateSpacesRegion } from "./spaces";
+import { withComponent, argError } from "../shared/errors";
 
 /** Where the restic repository lives. */
 export type BackupRepository =
@@ -233,14 +234,16 @@ export class DockerBackupBucket extends SlipwayComponent {
     private readonly spaces?: { bucketName: pulumi.Output<string>; accessKeyId: pulumi.Output<string>; secretKey: pulumi.Output<string> };
 
     constructor(name: string, args: DockerBackupBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything registers: bad args must not leave half a component.
+        const n = withComponent("BackupBucket", name, () => {
+            if (!args.host?.networks) throw argError("host.networks", undefined, "the DockerNetwork's hostNetworks: the backup job reaches PostgreSQL on the data network");
+            return normalizeDockerBackupBucketArgs(args);
+        });
         super("BackupBucket", name, opts);
-        const n = normalizeDockerBackupBucketArgs(args);
         const host = args.host;
-        if (!host.networks) {
-            throw new Error(`BackupBucket ${name} needs host.networks: the backup job reaches PostgreSQL on the data network.`);
-        }
         for (const p of [hostPaths.backupRestoreScript, hostPaths.pitrScript, hostPaths.pgbackrestConf, hostPaths.pitrRestoreScript]) {
-            if (posix.dirname(p) !== posix.dirname(hostPaths.backupScript)) throw new Error(`hostPaths.${p} must be beside backup.sh: that directory is mounted whole.`);
+            // An invariant of this file's own layout, not user input.
+            if (posix.dirname(p) !== posix.dirname(hostPaths.backupScript)) throw new Error(`Internal: hostPaths.${p} must be beside backup.sh: that directory is mounted whole.`);
         }
         const pitr = args.pointInTimeRecovery;
         const onHost = (relative: string): string => posix.join(host.dataDir, relative);
@@ -267,7 +270,7 @@ export class DockerBackupBucket extends SlipwayComponent {
             ),
         };
         const storeVolumes: docker.types.input.ContainerVolume[] = [];
-        const networks: { name: pulumi.Input<string>; aliases?: string[] }[] = [{ name: host.networks.data, aliases: [serviceAliases.backup] }];
+        const networks: { name: pulumi.Input<string>; aliases?: string[] }[] = [{ name: host.networks!.data, aliases: [serviceAliases.backup] }];
         const writableDirs: string[] = [c.textfile, c.cache];
         let pitrRepository: PitrRepository = { kind: "posix", path: c.pitrRepository };
         let pitrS3Key: pulumi.Output<{ key: string; secret: string }> | undefined;

@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 /**
  * Where a Slipway app's backups are kept, whatever the target: how long, and how safely.
  * Target implementations pick the store (S3 on AWS, Spaces or a local directory on a VPS) and
@@ -66,7 +67,7 @@ export interface NormalizedBackupBucketArgs {
 
 const wholeDays = (key: string, v: number): void => {
     if (!Number.isInteger(v) || v < 1) {
-        throw new Error(`BackupBucket ${key} must be a whole number of days, at least 1; got ${v}.`);
+        throw argError(key, v, "a whole number of days, at least 1");
     }
 };
 
@@ -84,9 +85,10 @@ export function normalizeBackupBucketArgs(args: BackupBucketArgs = {}): Normaliz
     if (n.transitionToColdAfterDays !== false) {
         wholeDays("transitionToColdAfterDays", n.transitionToColdAfterDays);
         if (n.transitionToColdAfterDays >= n.retentionDays) {
-            throw new Error(
-                `BackupBucket transitionToColdAfterDays (${n.transitionToColdAfterDays}) must be less than retentionDays (${n.retentionDays}): ` +
-                    `backups would expire before moving to cold storage. Lower it, or set transitionToColdAfterDays: false.`,
+            throw argError(
+                "transitionToColdAfterDays",
+                n.transitionToColdAfterDays,
+                `fewer days than retentionDays (${n.retentionDays}), or false: backups would expire before moving to cold storage`,
             );
         }
     }

@@ -7,6 +7,7 @@ import { logsEncryptionKeyPolicy } from "../shared/iam";
 import { nameLimits, physicalName } from "../shared/naming";
 import { cacheParameterFamily, cacheUrl, memberClusterIds } from "./engine";
 import { type CacheArgs, type NormalizedCacheArgs, normalizeCacheArgs } from "./index";
+import { argError, withComponent } from "../shared/errors";
 
 /** Where the cache lives: isolated subnets (no route to or from the internet) of one VPC. */
 export interface AwsCacheNetwork {
@@ -42,10 +43,10 @@ export type NormalizedAwsCacheArgs = NormalizedCacheArgs & { nodeType: string; n
 /** Applies the neutral defaults plus the AWS-only ones, and checks them. */
 export function normalizeAwsCacheArgs(name: string, args: AwsCacheArgs): NormalizedAwsCacheArgs {
     const { network, nodeType, ...neutral } = args;
-    if (!network) throw new Error(`network is required for the ${name} cache: pass { vpcId, isolatedSubnetIds }.`);
+    if (!network) throw argError("network", undefined, "{ vpcId, isolatedSubnetIds }");
     const type = nodeType ?? "cache.t4g.small";
     if (!/^cache\.[a-z0-9]+\.[a-z0-9]+$/.test(type)) {
-        throw new Error(`nodeType "${type}" is not valid for the ${name} cache; use an ElastiCache node type such as "cache.t4g.small".`);
+        throw argError("nodeType", type, `an ElastiCache node type such as "cache.t4g.small"`);
     }
     return { ...normalizeCacheArgs(name, neutral), nodeType: type, network };
 }
@@ -96,7 +97,7 @@ export class AwsCache extends SlipwayComponent {
 
     constructor(name: string, args: AwsCacheArgs, opts?: pulumi.ComponentResourceOptions) {
         // Checked before registering anything, so bad args leave no half-built component.
-        const a = normalizeAwsCacheArgs(name, args);
+        const a = withComponent("Cache", name, () => normalizeAwsCacheArgs(name, args));
         super("Cache", name, opts);
         const numCacheClusters = 1 + a.replicas;
 

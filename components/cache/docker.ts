@@ -8,6 +8,7 @@ import { contentHash } from "../shared/host-files";
 import { hostPaths, images, serviceAliases, servicePorts } from "../shared/images";
 import { type CacheArgs, type NormalizedCacheArgs, normalizeCacheArgs } from "./index";
 import { minRedisMemoryMiB, redisRestartScript, renderRedisConf } from "./redis-conf";
+import { argError, withComponent } from "../shared/errors";
 
 export interface DockerCacheArgs extends CacheArgs {
     /**
@@ -43,14 +44,15 @@ export type NormalizedDockerCacheArgs = NormalizedCacheArgs & {
  */
 export function normalizeDockerCacheArgs(name: string, args: DockerCacheArgs): NormalizedDockerCacheArgs {
     const { host, memoryMiB, ...neutral } = args;
-    const where = `the ${name} cache`;
-    if (!host) throw new Error(`host is required for ${where}: pass the DockerHost the payload runs on.`);
-    if (!host.networks) throw new Error(`host.networks is required for ${where}: create a DockerNetwork and pass its hostNetworks.`);
+    if (!host) throw argError("host", undefined, "the DockerHost the payload runs on");
+    if (!host.networks) throw argError("host.networks", undefined, "the DockerNetwork's hostNetworks");
     const a = normalizeCacheArgs(name, neutral);
     const budget = memoryMiB ?? Math.floor(host.memoryMiB / 8);
     if (!Number.isInteger(budget) || budget < minRedisMemoryMiB) {
-        throw new Error(
-            `memoryMiB is ${budget} for ${where}${memoryMiB === undefined ? ` (an eighth of the host's ${host.memoryMiB} MiB)` : ""}; give Redis a whole number of at least ${minRedisMemoryMiB} MiB.`,
+        throw argError(
+            "memoryMiB",
+            budget,
+            `a whole number of at least ${minRedisMemoryMiB} MiB for Redis${memoryMiB === undefined ? ` (the default is an eighth of the host's ${host.memoryMiB} MiB)` : ""}`,
         );
     }
     return { ...a, host, networks: host.networks, memoryMiB: budget };
@@ -101,7 +103,7 @@ export class DockerCache extends SlipwayComponent {
     public readonly containerName: pulumi.Output<string>;
 
     constructor(name: string, args: DockerCacheArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = normalizeDockerCacheArgs(name, args);
+        const a = withComponent("Cache", name, () => normalizeDockerCacheArgs(name, args));
         super("Cache", name, opts);
         const host = a.host;
         const port = servicePorts.redis;

@@ -1,3 +1,5 @@
+import { argError } from "../shared/errors";
+
 /**
  * Pure ElastiCache helpers: engine version → parameter family, member cluster names and the
  * client URL. No Pulumi here, so each is tested on its own.
@@ -19,11 +21,9 @@ export function cacheParameterFamily(engine: CacheEngine, engineVersion: string,
     const m = /^(\d+)\.(\d+)$/.exec(engineVersion);
     const major = m ? Number(m[1]) : NaN;
     const majors = supportedCacheMajors[engine];
-    if (!majors) throw new Error(`engine "${engine}" is not supported for ${where}; use "valkey" or "redis".`);
+    if (!majors) throw argError("engine", engine, `"valkey" or "redis"`, { where });
     if (!majors.includes(major)) {
-        throw new Error(
-            `engineVersion "${engineVersion}" is not supported for ${where} with engine "${engine}"; use a major.minor version with major ${majors.join(" or ")}, e.g. "${majors[majors.length > 1 ? 1 : 0]}.0".`,
-        );
+        throw argError("engineVersion", engineVersion, `a major.minor version of ${engine} with major ${majors.join(" or ")}, e.g. "${majors[majors.length > 1 ? 1 : 0]}.0"`, { where });
     }
     return `${engine}${major}`;
 }

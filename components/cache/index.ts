@@ -1,4 +1,5 @@
 import { type CacheEngine, cacheParameterFamily } from "./engine";
+import { argError, withComponent } from "../shared/errors";
 
 export type { CacheEngine } from "./engine";
 
@@ -112,10 +113,15 @@ const isInt = (n: number): boolean => Number.isInteger(n);
  * the key, the value and the fix.
  */
 export function normalizeCacheArgs(name: string, args: CacheArgs = {}): NormalizedCacheArgs {
+    // Claims its errors for the component, whichever constructor (or stack) calls it.
+    return withComponent("Cache", name, () => checkCacheArgs(name, args));
+}
+
+function checkCacheArgs(name: string, args: CacheArgs): NormalizedCacheArgs {
     const where = `the ${name} cache`;
     const engine = args.engine ?? "valkey";
     if (engine !== "valkey" && engine !== "redis") {
-        throw new Error(`engine "${engine}" is not supported for ${where}; use "valkey" or "redis".`);
+        throw argError("engine", engine, `"valkey" or "redis"`);
     }
     const a: NormalizedCacheArgs = {
         engine,
@@ -128,16 +134,16 @@ export function normalizeCacheArgs(name: string, args: CacheArgs = {}): Normaliz
     };
     cacheParameterFamily(a.engine, a.engineVersion, where);
     if (!isInt(a.replicas) || a.replicas < 0 || a.replicas > 5) {
-        throw new Error(`replicas is ${a.replicas} for ${where}; it must be a whole number from 0 to 5.`);
+        throw argError("replicas", a.replicas, "a whole number from 0 to 5");
     }
     if (a.multiAz && a.replicas === 0) {
-        throw new Error(`multiAz needs at least one replica to fail over to, but replicas is 0 for ${where}. Set replicas: 1 (or more), or multiAz: false.`);
+        throw argError("replicas", a.replicas, "at least 1 while multiAz is true (a replica to fail over to), or set multiAz: false");
     }
     if (!isInt(a.snapshotRetentionDays) || a.snapshotRetentionDays < 0 || a.snapshotRetentionDays > 35) {
-        throw new Error(`snapshotRetentionDays is ${a.snapshotRetentionDays} for ${where}; it must be a whole number of days from 0 (no snapshots) to 35.`);
+        throw argError("snapshotRetentionDays", a.snapshotRetentionDays, "a whole number of days from 0 (no snapshots) to 35");
     }
     if (!maxmemoryPolicies.includes(a.maxmemoryPolicy)) {
-        throw new Error(`maxmemoryPolicy "${a.maxmemoryPolicy}" is not valid for ${where}; use one of ${maxmemoryPolicies.join(", ")}.`);
+        throw argError("maxmemoryPolicy", a.maxmemoryPolicy, `one of ${maxmemoryPolicies.join(", ")}`);
     }
     return a;
 }

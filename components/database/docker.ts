@@ -1,3 +1,4 @@
+import { argError, withComponent } from "../shared/errors";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
@@ -106,19 +107,23 @@ export const dockerPostgresMajor = (image: string = images.postgres): number => 
 export function normalizeDockerDatabaseArgs(name: string, args: DockerDatabaseArgs): NormalizedDockerDatabaseArgs {
     const { host, memoryMiB, maxConnections, clients, walArchive, ...neutral } = args;
     const where = `the ${name} Postgres database`;
-    if (!host) throw new Error(`host is required for ${where}: pass the DockerHost the payload runs on.`);
-    if (!host.networks) throw new Error(`host.networks is required for ${where}: create a DockerNetwork and pass its hostNetworks.`);
+    if (!host) throw argError("host", undefined, "the DockerHost the payload runs on");
+    if (!host.networks) throw argError("host.networks", undefined, "the DockerNetwork's hostNetworks");
     const a = normalizeDatabaseArgs(name, neutral);
     const pinned = dockerPostgresMajor();
     if (postgresMajorVersion(a.engineVersion, where) !== pinned) {
-        throw new Error(
-            `engineVersion "${a.engineVersion}" is not available for ${where} on Docker, which runs the pinned ${images.postgres}; use "${pinned}" (or bump images.postgres and upgrade the data directory with pg_upgrade).`,
+        throw argError(
+            "engineVersion",
+            a.engineVersion,
+            `"${pinned}": Docker runs the pinned ${images.postgres} (or bump images.postgres and upgrade the data directory with pg_upgrade)`,
         );
     }
     const budget = memoryMiB ?? Math.floor(host.memoryMiB / 4);
     if (!Number.isInteger(budget) || budget < minPostgresMemoryMiB) {
-        throw new Error(
-            `memoryMiB is ${budget} for ${where}${memoryMiB === undefined ? ` (a quarter of the host's ${host.memoryMiB} MiB)` : ""}; give PostgreSQL a whole number of at least ${minPostgresMemoryMiB} MiB.`,
+        throw argError(
+            "memoryMiB",
+            budget,
+            `a whole number of at least ${minPostgresMemoryMiB} MiB for PostgreSQL${memoryMiB === undefined ? ` (the default is a quarter of the host's ${host.memoryMiB} MiB)` : ""}`,
         );
     }
     return {
@@ -175,13 +180,14 @@ export class DockerDatabase extends SlipwayComponent {
     public readonly walArchive?: DockerWalArchive;
 
     constructor(name: string, args: DockerDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = normalizeDockerDatabaseArgs(name, args);
+        const a = withComponent("Database", name, () => normalizeDockerDatabaseArgs(name, args));
         super("Database", name, opts);
         const host = a.host;
         const port = servicePorts.postgres;
         const containerName = `${host.stack}-postgres`;
         const confDir = posix.dirname(hostPaths.postgresConf);
-        if (posix.dirname(hostPaths.postgresHba) !== confDir) throw new Error("hostPaths.postgresConf and postgresHba must share a directory (it is mounted whole).");
+        // An invariant of shared/host-files.ts's layout, not user input.
+        if (posix.dirname(hostPaths.postgresHba) !== confDir) throw new Error("Internal: hostPaths.postgresConf and postgresHba must share a directory (it is mounted whole).");
         const inContainer = (hostPath: string): string => posix.join(postgresContainerPaths.confDir, posix.basename(hostPath));
         const onHost = (relative: string): string => posix.join(host.dataDir, relative);
 

@@ -1,4 +1,5 @@
 import { postgresMajorVersion } from "./postgres";
+import { argError, withComponent } from "../shared/errors";
 
 /**
  * The PostgreSQL database of a Slipway app, whatever the target: sizes, retention and safety
@@ -151,6 +152,11 @@ const isInt = (n: number): boolean => Number.isInteger(n);
  * database, the key, the value and the fix.
  */
 export function normalizeDatabaseArgs(name: string, args: DatabaseArgs = {}): NormalizedDatabaseArgs {
+    // Claims its errors for the component, whichever constructor (or stack) calls it.
+    return withComponent("Database", name, () => checkDatabaseArgs(name, args));
+}
+
+function checkDatabaseArgs(name: string, args: DatabaseArgs): NormalizedDatabaseArgs {
     const a: NormalizedDatabaseArgs = { ...databaseDefaults };
     for (const [k, v] of Object.entries(args)) {
         if (v !== undefined) (a as unknown as Record<string, unknown>)[k] = v;
@@ -159,30 +165,22 @@ export function normalizeDatabaseArgs(name: string, args: DatabaseArgs = {}): No
 
     postgresMajorVersion(a.engineVersion, where);
     if (!isInt(a.storageGb) || a.storageGb < 20 || a.storageGb > maxRdsStorageGb) {
-        throw new Error(`storageGb is ${a.storageGb} for ${where}; it must be a whole number of GB from 20 to ${maxRdsStorageGb}.`);
+        throw argError("storageGb", a.storageGb, `a whole number of GB from 20 to ${maxRdsStorageGb}`);
     }
     if (!isInt(a.maxStorageGb) || a.maxStorageGb < a.storageGb || a.maxStorageGb > maxRdsStorageGb) {
-        throw new Error(
-            `maxStorageGb is ${a.maxStorageGb} for ${where}; it must be a whole number of GB from storageGb (${a.storageGb}) to ${maxRdsStorageGb}. Raise maxStorageGb or lower storageGb.`,
-        );
+        throw argError("maxStorageGb", a.maxStorageGb, `a whole number of GB from storageGb (${a.storageGb}) to ${maxRdsStorageGb}: raise maxStorageGb or lower storageGb`);
     }
     if (!isInt(a.backupRetentionDays) || a.backupRetentionDays < 1 || a.backupRetentionDays > 35) {
-        throw new Error(
-            `backupRetentionDays is ${a.backupRetentionDays} for ${where}; it must be a whole number of days from 1 to 35 (0 would turn backups off, which Slipway does not allow).`,
-        );
+        throw argError("backupRetentionDays", a.backupRetentionDays, "a whole number of days from 1 to 35 (0 would turn backups off, which Slipway does not allow)");
     }
     if (!isInt(a.slowQueryMs) || a.slowQueryMs < -1) {
-        throw new Error(`slowQueryMs is ${a.slowQueryMs} for ${where}; use a whole number of milliseconds, 0 to log every statement or -1 to turn it off.`);
+        throw argError("slowQueryMs", a.slowQueryMs, "a whole number of milliseconds, 0 to log every statement or -1 to turn it off");
     }
     if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(a.databaseName)) {
-        throw new Error(
-            `databaseName "${a.databaseName}" is not valid for ${where}; use 1 to 63 letters, digits or underscores, starting with a letter.`,
-        );
+        throw argError("databaseName", a.databaseName, "1 to 63 letters, digits or underscores, starting with a letter");
     }
     if (!/^[a-zA-Z][a-zA-Z0-9_]{0,62}$/.test(a.username) || isReservedUsername(a.username)) {
-        throw new Error(
-            `username "${a.username}" is not valid for ${where}; use 1 to 63 letters, digits or underscores, starting with a letter, and not a reserved role (pg_*, ${[...reservedUsernames].join(", ")}).`,
-        );
+        throw argError("username", a.username, `1 to 63 letters, digits or underscores, starting with a letter, and not a reserved role (pg_*, ${[...reservedUsernames].join(", ")})`);
     }
     return a;
 }

@@ -1,3 +1,5 @@
+import { argError } from "../shared/errors";
+
 /**
  * Pure PostgreSQL-on-RDS helpers: version → parameter family, the parameter set, the password
  * alphabet and the connection URL. No Pulumi here, so each is tested on its own.
@@ -14,8 +16,11 @@ export function postgresMajorVersion(engineVersion: string, where = "the databas
     const m = /^(\d+)(\.\d+)?$/.exec(engineVersion);
     const major = m ? Number(m[1]) : NaN;
     if (!(supportedPostgresMajors as readonly number[]).includes(major)) {
-        throw new Error(
-            `engineVersion "${engineVersion}" is not supported for ${where}; use a PostgreSQL major version (optionally with a minor) from ${supportedPostgresMajors[0]} to ${supportedPostgresMajors[supportedPostgresMajors.length - 1]}, e.g. "16" or "16.4".`,
+        throw argError(
+            "engineVersion",
+            engineVersion,
+            `a PostgreSQL major version (optionally with a minor) from ${supportedPostgresMajors[0]} to ${supportedPostgresMajors[supportedPostgresMajors.length - 1]}, e.g. "16" or "16.4"`,
+            { where },
         );
     }
     return major;

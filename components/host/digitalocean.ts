@@ -16,6 +16,7 @@ import { inboundRules, outboundRules } from "./firewall-rules";
 import { type HostArgs, type NormalizedHostArgs, normalizeHostArgs } from "./index";
 import { readinessScript, sshWaitEnv, waitForSshScript } from "./readiness";
 import { authorizedKeysFile, authorizedKeysScript, deployUser, knownHostsLine, sshClientOptions, sshCommandLine } from "./ssh";
+import { argError, withComponent } from "../shared/errors";
 
 export interface DropletHostArgs extends HostArgs {
     /**
@@ -116,14 +117,14 @@ export type NormalizedDropletHostArgs = NormalizedHostArgs & {
 export function normalizeDropletHostArgs(name: string, args: DropletHostArgs): NormalizedDropletHostArgs {
     const { stack, domain, dnsZone, protect, vpcIpRange, allowPing, sshIdentityFile, ...neutral } = args ?? ({} as DropletHostArgs);
     const where = `the ${name} droplet`;
-    if (!stack) throw new Error(`stack is required for ${where}: pass { stack: pulumi.getStack() }.`);
+    if (!stack) throw argError("stack", undefined, "the stack name: { stack: pulumi.getStack() }", { where });
     const a = normalizeHostArgs(name, neutral);
-    if (dnsZone && !domain) throw new Error(`dnsZone "${dnsZone}" is set for ${where} but domain is not; set domain (e.g. "app.${dnsZone}") or drop dnsZone.`);
+    if (dnsZone && !domain) throw argError("domain", domain, `a name inside dnsZone ${JSON.stringify(dnsZone)} (e.g. "app.${dnsZone}"), or drop dnsZone`, { where });
     if (vpcIpRange !== undefined && !/^(10|172|192)\.\d{1,3}\.\d{1,3}\.\d{1,3}\/(1[6-9]|2[0-4])$/.test(vpcIpRange)) {
-        throw new Error(`vpcIpRange "${vpcIpRange}" for ${where} must be a private IPv4 CIDR from /16 to /24, e.g. "10.42.0.0/24".`);
+        throw argError("vpcIpRange", vpcIpRange, `a private IPv4 CIDR from /16 to /24, e.g. "10.42.0.0/24"`, { where });
     }
     if (sshIdentityFile !== undefined && !/^(~\/|\/)[^\s'"]+$/.test(sshIdentityFile)) {
-        throw new Error(`sshIdentityFile "${sshIdentityFile}" for ${where} must be an absolute path or start with ~/, without spaces or quotes.`);
+        throw argError("sshIdentityFile", sshIdentityFile, "an absolute path or one that starts with ~/, without spaces or quotes", { where });
     }
     return {
         ...a,
@@ -214,8 +215,9 @@ export class DropletHost extends SlipwayComponent {
     public readonly stack: string;
 
     constructor(name: string, args: DropletHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything registers: bad args must not leave half a component.
+        const a = withComponent("Host", name, () => normalizeDropletHostArgs(name, args));
         super("Host", name, opts);
-        const a = normalizeDropletHostArgs(name, args);
         const s = dropletHostSettings;
         this.stack = a.stack;
         this.dataDir = s.dataDir;

@@ -1,3 +1,5 @@
+import { argError } from "../shared/errors";
+
 import { catalog } from "../shared/catalog";
 
 /**
@@ -82,7 +84,9 @@ export function dropletMemoryMiB(size: string): number {
         const mib = m[2] === "gb" ? n * 1024 : n;
         if (mib > 0) return mib;
     }
-    throw new Error(
-        `size "${size}" is not a droplet size Slipway can read the memory of; use a slug such as "s-2vcpu-4gb" (see \`doctl compute size list\`), or one of ${Object.keys(unspelledSizeMemoryMiB).join(", ")}.`,
+    throw argError(
+        "size",
+        size,
+        `a droplet size Slipway can read the memory of: a slug such as "s-2vcpu-4gb" (see \`doctl compute size list\`), or one of ${Object.keys(unspelledSizeMemoryMiB).join(", ")}`,
     );
 }

@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 import { isIPv4, isIPv6 } from "node:net";
 
 /** One inbound rule of a cloud firewall, in the shape DigitalOcean's `inboundRules` takes. */
@@ -32,7 +33,7 @@ export const widestSshPrefix = { v4: 8, v6: 16 } as const;
 export function checkSshAllowedCidrs(cidrs: readonly string[], where = "the host"): string[] {
     const fix = "list the addresses you deploy from, e.g. 203.0.113.7/32";
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
-        throw new Error(`sshAllowedCidrs is empty for ${where}, so nothing could reach SSH to deploy; ${fix}.`);
+        throw argError("sshAllowedCidrs", cidrs, `at least one address: with none, nothing could reach SSH to deploy; ${fix}`, { where });
     }
     const out: string[] = [];
     for (const raw of cidrs) {
@@ -43,16 +44,14 @@ export function checkSshAllowedCidrs(cidrs: readonly string[], where = "the host
         const max = v4 ? 32 : 128;
         const bits = prefix === undefined ? max : /^\d{1,3}$/.test(prefix) ? Number(prefix) : NaN;
         if ((!v4 && !v6) || extra !== undefined || !(bits >= 0 && bits <= max)) {
-            throw new Error(`sshAllowedCidrs entry "${cidr}" for ${where} is not an IPv4 or IPv6 address or CIDR block; ${fix}.`);
+            throw argError("sshAllowedCidrs", cidr, `IPv4 or IPv6 addresses or CIDR blocks; ${fix}`, { where });
         }
         if (bits === 0 || /^(0\.0\.0\.0|::|0:0:0:0:0:0:0:0)$/.test(address)) {
-            throw new Error(`sshAllowedCidrs entry "${cidr}" for ${where} would open SSH to the whole internet; ${fix}.`);
+            throw argError("sshAllowedCidrs", cidr, `addresses that do not open SSH to the whole internet; ${fix}`, { where });
         }
         const widest = v4 ? widestSshPrefix.v4 : widestSshPrefix.v6;
         if (bits < widest) {
-            throw new Error(
-                `sshAllowedCidrs entry "${cidr}" for ${where} is wider than a /${widest} and would expose SSH to a large part of the internet; ${fix}.`,
-            );
+            throw argError("sshAllowedCidrs", cidr, `ranges no wider than a /${widest} (wider exposes SSH to a large part of the internet); ${fix}`, { where });
         }
         if (!out.includes(cidr)) out.push(cidr);
     }

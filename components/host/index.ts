@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 import { checkSshAllowedCidrs } from "./firewall-rules";
 import { userKeyProblem } from "./ssh-keys";
 
@@ -102,7 +103,7 @@ const slug = /^[a-z0-9]+([-_][a-z0-9]+)*$/;
  */
 export function normalizeHostArgs(name: string, args: HostArgs): NormalizedHostArgs {
     const where = `the ${name} host`;
-    if (!args) throw new Error(`sshAllowedCidrs is required for ${where}: list the addresses you deploy from, e.g. ["203.0.113.7/32"].`);
+    if (!args) throw argError("sshAllowedCidrs", undefined, `the addresses you deploy from, e.g. ["203.0.113.7/32"]`, { where });
     const a: NormalizedHostArgs = {
         size: args.size ?? "s-2vcpu-4gb",
         region: args.region ?? "nyc3",
@@ -115,19 +116,19 @@ export function normalizeHostArgs(name: string, args: HostArgs): NormalizedHostA
     };
     for (const [key, value] of [["size", a.size], ["region", a.region], ["image", a.image]] as const) {
         if (typeof value !== "string" || !slug.test(value)) {
-            throw new Error(`${key} "${value}" is not a valid slug for ${where}; use lowercase letters, digits and hyphens, e.g. "s-2vcpu-4gb", "fra1", "ubuntu-24-04-x64".`);
+            throw argError(key, value, `a slug of lowercase letters, digits and hyphens, e.g. "s-2vcpu-4gb", "fra1", "ubuntu-24-04-x64"`, { where });
         }
     }
     if (!Number.isInteger(a.volumeSizeGb) || a.volumeSizeGb < 1 || a.volumeSizeGb > 16384) {
-        throw new Error(`volumeSizeGb is ${a.volumeSizeGb} for ${where}; it must be a whole number of GiB from 1 to 16384.`);
+        throw argError("volumeSizeGb", a.volumeSizeGb, "a whole number of GiB from 1 to 16384", { where });
     }
     if (!Number.isInteger(a.swapGb) || a.swapGb < 0 || a.swapGb > 64) {
-        throw new Error(`swapGb is ${a.swapGb} for ${where}; it must be a whole number of GiB from 0 (no swap) to 64.`);
+        throw argError("swapGb", a.swapGb, "a whole number of GiB from 0 (no swap) to 64", { where });
     }
     for (const key of a.sshPublicKeys) {
         // The same check as authorized_keys and sshd's PubkeyAcceptedAlgorithms (./ssh-keys.ts).
         const problem = userKeyProblem(key);
-        if (problem) throw new Error(`sshPublicKeys entry for ${where}: ${problem}`);
+        if (problem) throw argError("sshPublicKeys", `${key.slice(0, 40)}…`, `OpenSSH public key lines sshd accepts (${problem.replace(/\.$/, "")})`, { where });
     }
     return a;
 }

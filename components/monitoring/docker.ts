@@ -12,6 +12,7 @@ import { renderBlackboxYml } from "./blackbox-yml";
 import { buildDashboards, defaultDatasourceUid, renderDashboard, renderGrafanaDashboardProvider, renderGrafanaDatasources } from "./grafana";
 import { type MonitoringArgs, type NormalizedMonitoringArgs, normalizeMonitoringArgs, type SmtpSettings } from "./index";
 import { renderPrometheusYml } from "./prometheus-yml";
+import { withComponent, argError } from "../shared/errors";
 
 /** What the Docker monitoring stack scrapes and probes. */
 export interface DockerMonitoringTargets {
@@ -202,38 +203,38 @@ export type NormalizedDockerMonitoringArgs = NormalizedMonitoringArgs & {
  * warns instead.
  */
 export function normalizeDockerMonitoringArgs(args: DockerMonitoringArgs): NormalizedDockerMonitoringArgs {
-    if (!args.host) throw new Error("Monitoring host is required: pass the DockerHost the payload runs on.");
+    if (!args.host) throw argError("host", undefined, "the DockerHost the payload runs on");
     const a = normalizeMonitoringArgs(args);
     const retentionDays = args.retentionDays ?? 15;
     if (!Number.isInteger(retentionDays) || retentionDays < 1 || retentionDays > 3650) {
-        throw new Error(`Monitoring retentionDays must be a whole number of days from 1 to 3650; got ${retentionDays}.`);
+        throw argError("retentionDays", retentionDays, "a whole number of days from 1 to 3650");
     }
     const dataMountpoint = args.dataMountpoint ?? args.host.dataDir;
-    if (!dataMountpoint.startsWith("/")) throw new Error(`Monitoring dataMountpoint must be an absolute path; got "${dataMountpoint}".`);
+    if (!dataMountpoint.startsWith("/")) throw argError("dataMountpoint", dataMountpoint, "an absolute path");
     const publish = { prometheus: 9090, grafana: 3000, alertmanager: 9093, ...definedOnly(args.publish ?? {}) };
     for (const [key, port] of Object.entries(publish)) {
-        if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`Monitoring publish.${key} must be a port from 1 to 65535; got ${port}.`);
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw argError(`publish.${key}`, port, "a port from 1 to 65535");
     }
     if (new Set(Object.values(publish)).size !== 3) {
-        throw new Error(`Monitoring publish ports must differ; got prometheus ${publish.prometheus}, grafana ${publish.grafana}, alertmanager ${publish.alertmanager}.`);
+        throw argError("publish", publish, "three different ports for prometheus, grafana and alertmanager");
     }
     const tlsExpiryDays = args.tlsExpiryDays ?? 14;
-    if (!Number.isFinite(tlsExpiryDays) || tlsExpiryDays <= 0) throw new Error(`Monitoring tlsExpiryDays must be a positive number of days; got ${tlsExpiryDays}.`);
+    if (!Number.isFinite(tlsExpiryDays) || tlsExpiryDays <= 0) throw argError("tlsExpiryDays", tlsExpiryDays, "a positive number of days");
     const backupMaxAgeHours = args.backupMaxAgeHours ?? 26;
     if (!Number.isFinite(backupMaxAgeHours) || backupMaxAgeHours < 1) {
-        throw new Error(`Monitoring backupMaxAgeHours must be at least 1 hour; got ${backupMaxAgeHours}.`);
+        throw argError("backupMaxAgeHours", backupMaxAgeHours, "at least 1 hour");
     }
     if (typeof args.webhookUrl === "string" && !/^https?:\/\/\S+$/.test(args.webhookUrl)) {
-        throw new Error("Monitoring webhookUrl must be an http(s) URL (the value is a secret, so it is not repeated here).");
+        throw argError("webhookUrl", args.webhookUrl, "an http(s) URL", { secret: true });
     }
     const smtp = args.smtp;
     if (smtp) {
         if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(smtp.smarthost)) {
-            throw new Error(`Monitoring smtp.smarthost must be host:port, e.g. smtp.example.com:587; got "${smtp.smarthost}".`);
+            throw argError("smtp.smarthost", smtp.smarthost, "host:port, e.g. smtp.example.com:587");
         }
-        if (!/^[^\s@]+@[^\s@]+$/.test(smtp.from)) throw new Error(`Monitoring smtp.from must be an email address; got "${smtp.from}".`);
+        if (!/^[^\s@]+@[^\s@]+$/.test(smtp.from)) throw argError("smtp.from", smtp.from, "an email address");
         if ((smtp.username === undefined) !== (smtp.password === undefined)) {
-            throw new Error("Monitoring smtp needs both username and password for authentication, or neither.");
+            throw argError(smtp.username === undefined ? "smtp.username" : "smtp.password", undefined, "both smtp.username and smtp.password for authentication, or neither");
         }
     }
     const email = smtp && a.alarmEmails.length > 0 ? { to: a.alarmEmails, smtp } : undefined;
@@ -369,12 +370,16 @@ export class DockerMonitoring extends SlipwayComponent {
     private readonly ports: number[];
 
     constructor(name: string, args: DockerMonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything registers: bad args must not leave half a component.
+        const a = withComponent("Monitoring", name, () => {
+            const normalized = normalizeDockerMonitoringArgs(args);
+            if (!args.host.networks) throw argError("host.networks", undefined, "the DockerNetwork's hostNetworks");
+            return normalized;
+        });
         super("Monitoring", name, opts);
-        const a = normalizeDockerMonitoringArgs(args);
         const host = args.host;
         const t = args.targets;
-        if (!host.networks) throw new Error(`host.networks is required for the ${name} monitoring: create a DockerNetwork and pass its hostNetworks.`);
-        const { edge, data } = host.networks;
+        const { edge, data } = host.networks!;
         if (a.emailWithoutSmtp) {
             pulumi.log.warn(
                 `Monitoring ${name}: alarmEmails are set but no smtp relay, so alerts are not emailed on this target (they show in Alertmanager and go to webhookUrl if set). Set monitoring.smtpSmarthost and smtpFrom to email them.`,

@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { argError } from "../shared/errors";
 
 /**
  * The alert thresholds of a Slipway app. Each target turns them into its own alarms
@@ -233,13 +234,13 @@ export function normalizeMonitoringArgs(args: MonitoringArgs = {}): NormalizedMo
     for (const key of percentKeys) {
         const v = thresholds[key];
         if (!Number.isFinite(v) || v <= 0 || v > 100) {
-            throw new Error(`Monitoring threshold ${key} must be a percentage above 0 and at most 100; got ${v}.`);
+            throw argError(`thresholds.${key}`, v, "a percentage above 0 and at most 100");
         }
     }
     for (const key of ["latencyP95Ms", "dbFreeMemoryMb"] as const) {
         const v = thresholds[key];
         if (!Number.isFinite(v) || v <= 0) {
-            throw new Error(`Monitoring threshold ${key} must be a positive number; got ${v}.`);
+            throw argError(`thresholds.${key}`, v, "a positive number");
         }
     }
     const seen = new Set<string>();

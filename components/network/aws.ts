@@ -5,6 +5,7 @@ import { SlipwayComponent } from "../shared/component";
 import { flowLogKeyPolicy, flowLogTrustPolicy, flowLogWritePolicy } from "./flow-log";
 import { normalizeNetworkArgs, type NetworkArgs, type NormalizedNetworkArgs } from "./index";
 import { planSubnetCidrs, subnetTiers, type SubnetTier } from "./subnet-plan";
+import { ComponentArgError, argError, withComponent } from "../shared/errors";
 
 /** AWS-only settings of the network. */
 export interface AwsNetworkArgs extends NetworkArgs {
@@ -50,16 +51,14 @@ export function normalizeAwsNetworkArgs(args: AwsNetworkArgs = {}): NormalizedAw
     const zones = args.availabilityZones;
     if (zones === undefined) return { ...normalizeNetworkArgs(args), availabilityZones: undefined };
     if (args.azCount !== undefined && args.azCount !== zones.length) {
-        throw new Error(
-            `Network availabilityZones lists ${zones.length} zones but azCount is ${args.azCount}: drop azCount or list ${args.azCount} zones.`,
-        );
+        throw argError("azCount", args.azCount, `the number of availabilityZones listed (${zones.length}), or unset`);
     }
     if (zones.length !== 2 && zones.length !== 3) {
-        throw new Error(`Network availabilityZones lists ${zones.length} zones, but the network needs 2 or 3.`);
+        throw argError("availabilityZones", zones, "2 or 3 zones");
     }
     const duplicate = zones.find((z, i) => zones.indexOf(z) !== i);
     if (duplicate !== undefined) {
-        throw new Error(`Network availabilityZones lists ${duplicate} twice: give ${zones.length} different zones.`);
+        throw argError("availabilityZones", zones, `${zones.length} different zones (${duplicate} is listed twice)`);
     }
     return { ...normalizeNetworkArgs({ ...args, azCount: zones.length }), availabilityZones: [...zones] };
 }
@@ -107,7 +106,7 @@ export class AwsNetwork extends SlipwayComponent {
 
     constructor(name: string, args: AwsNetworkArgs = {}, opts?: pulumi.ComponentResourceOptions) {
         // Checked before registering the component, so bad args leave nothing half-registered.
-        const cfg = normalizeAwsNetworkArgs(args);
+        const cfg = withComponent("Network", name, () => normalizeAwsNetworkArgs(args));
         super("Network", name, opts);
         const plan = planSubnetCidrs({ cidr: cfg.cidr, azCount: cfg.azCount, overrides: cfg.subnets });
         const zoneIndexes = Array.from({ length: cfg.azCount }, (_, i) => i);
@@ -129,9 +128,13 @@ export class AwsNetwork extends SlipwayComponent {
                   return zoneIndexes.map((i) =>
                       found.names.apply((names) => {
                           if (names.length < cfg.azCount) {
-                              throw new Error(
-                                  `The region has ${names.length} available zones but the network asks for ${cfg.azCount}: set azCount to ${names.length}.`,
-                              );
+                              throw new ComponentArgError({
+                                  component: "Network",
+                                  resourceName: name,
+                                  key: "azCount",
+                                  value: cfg.azCount,
+                                  allowed: `at most ${names.length}, the zones available in the region`,
+                              });
                           }
                           return names[i];
                       }),

@@ -1,3 +1,5 @@
+import { argError } from "../shared/errors";
+
 /**
  * IPv4 CIDR arithmetic for the subnet planner and for validating user-given ranges.
  * Pure functions only; addresses are unsigned 32-bit integers held in plain numbers.
@@ -35,20 +37,20 @@ export function parseCidr(cidr: string): ParsedCidr {
     const m = CIDR.exec(typeof cidr === "string" ? cidr.trim() : "");
     const parts = m ? m.slice(1).map(decimal) : [];
     if (!m || parts.some((p) => p === undefined)) {
-        throw new Error(`"${cidr}" is not an IPv4 CIDR block: write it as a.b.c.d/prefix, e.g. 10.0.0.0/16.`);
+        throw argError("cidr", cidr, "an IPv4 CIDR block written a.b.c.d/prefix, e.g. 10.0.0.0/16");
     }
     const [a, b, c, d, prefix] = parts as number[];
     if ([a, b, c, d].some((o) => o > 255)) {
-        throw new Error(`"${cidr}" is not an IPv4 CIDR block: each of the four numbers must be 0–255.`);
+        throw argError("cidr", cidr, "an IPv4 CIDR block whose four numbers are 0–255");
     }
     if (prefix > 32) {
-        throw new Error(`"${cidr}" is not an IPv4 CIDR block: the prefix length must be 0–32.`);
+        throw argError("cidr", cidr, "an IPv4 CIDR block with a prefix length of 0–32");
     }
     const raw = ((a * 256 + b) * 256 + c) * 256 + d;
     const size = 2 ** (32 - prefix);
     const address = Math.floor(raw / size) * size;
     if (address !== raw) {
-        throw new Error(`"${cidr}" has host bits set after /${prefix}: did you mean ${formatCidr(address, prefix)}?`);
+        throw argError("cidr", cidr, `a network address without host bits after /${prefix}: did you mean ${formatCidr(address, prefix)}?`);
     }
     return { address, prefix, size, last: address + size - 1 };
 }

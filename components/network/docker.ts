@@ -2,6 +2,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { SlipwayComponent } from "../shared/component";
 import type { DockerHost } from "../shared/docker";
+import { ComponentArgError } from "../shared/errors";
 
 /**
  * The host the networks are created on. The networks do not exist yet, so this is a
@@ -39,7 +40,7 @@ export class DockerNetwork extends SlipwayComponent {
     public readonly dataNetworkName: pulumi.Output<string>;
 
     constructor(name: string, args: DockerNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-        if (!args?.host) throw new Error(`host is required for the ${name} Docker network: pass the DockerHost the payload runs on.`);
+        if (!args?.host) throw new ComponentArgError({ component: "Network", resourceName: name, key: "host", value: undefined, allowed: "the DockerHost the payload runs on" });
         super("Network", name, opts);
         const host = args.host;
         const names = dockerNetworkNames(host.stack);

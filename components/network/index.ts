@@ -1,5 +1,6 @@
 import { cloudWatchRetentionDays, isCloudWatchRetention } from "../shared/cloudwatch";
 import { isValidCidr, planSubnetCidrs, type SubnetOverrides } from "./subnet-plan";
+import { argError } from "../shared/errors";
 
 /** How private subnets reach the internet. */
 export type NatMode = "per-az" | "single" | "none";
@@ -101,22 +102,19 @@ const natModes: readonly NatMode[] = ["per-az", "single", "none"];
 export function normalizeNetworkArgs(args: NetworkArgs = {}): NormalizedNetworkArgs {
     const cidr = (args.cidr ?? networkDefaults.cidr).trim();
     if (!isValidCidr(cidr)) {
-        throw new Error(`Network cidr "${args.cidr}" is not a valid IPv4 CIDR block: use a network address and prefix such as 10.0.0.0/16.`);
+        throw argError("cidr", args.cidr, "an IPv4 CIDR block: a network address and prefix such as 10.0.0.0/16");
     }
     const azCount = args.azCount ?? networkDefaults.azCount;
     if (azCount !== 2 && azCount !== 3) {
-        throw new Error(`Network azCount is ${azCount}, but it must be 2 or 3.`);
+        throw argError("azCount", azCount, "2 or 3");
     }
     const nat = args.nat ?? networkDefaults.nat;
     if (!natModes.includes(nat)) {
-        throw new Error(`Network nat is "${nat}", but it must be one of ${natModes.map((m) => `"${m}"`).join(", ")}.`);
+        throw argError("nat", nat, `one of ${natModes.map((m) => `"${m}"`).join(", ")}`);
     }
     const flowLogRetentionDays = args.flowLogRetentionDays ?? networkDefaults.flowLogRetentionDays;
     if (!isCloudWatchRetention(flowLogRetentionDays)) {
-        throw new Error(
-            `Network flowLogRetentionDays is ${flowLogRetentionDays}, but CloudWatch Logs only keeps logs for ` +
-                `${cloudWatchRetentionDays.join(", ")} days.`,
-        );
+        throw argError("flowLogRetentionDays", flowLogRetentionDays, `a CloudWatch Logs retention: ${cloudWatchRetentionDays.join(", ")} days`);
     }
     const subnets = args.subnets ?? {};
     planSubnetCidrs({ cidr, azCount, overrides: subnets });

@@ -1,4 +1,5 @@
 import { cidrContains, cidrsOverlap, formatCidr, parseCidr } from "./cidr";
+import { ComponentArgError, argError } from "../shared/errors";
 
 export { cidrContains, cidrsOverlap, formatCidr, isValidCidr, parseCidr } from "./cidr";
 export type { ParsedCidr } from "./cidr";
@@ -58,16 +59,17 @@ export function planSubnetCidrs(args: { cidr: string; azCount: number; overrides
     const vpc = parseCidr(args.cidr);
     const { azCount } = args;
     if (!Number.isInteger(azCount) || azCount < 2 || azCount > 3) {
-        throw new Error(`The network needs 2 or 3 availability zones, got ${azCount}.`);
+        throw argError("azCount", azCount, "2 or 3 availability zones");
     }
     if (vpc.prefix < awsLimits.largestPrefix) {
-        throw new Error(`The VPC CIDR ${args.cidr} is larger than AWS allows: use a /16 or smaller (e.g. 10.0.0.0/16).`);
+        throw argError("cidr", args.cidr, "a /16 or smaller (e.g. 10.0.0.0/16): AWS allows no larger VPC");
     }
     const prefixes = tierPrefixes(vpc.prefix);
     if (Math.max(...Object.values(prefixes)) > awsLimits.smallestPrefix) {
-        throw new Error(
-            `The VPC CIDR ${args.cidr} is too small for public, private and isolated subnets in ${azCount} availability zones: ` +
-                `use a /24 or larger (e.g. ${formatCidr(vpc.address, 24)}, or 10.0.0.0/16).`,
+        throw argError(
+            "cidr",
+            args.cidr,
+            `a /24 or larger (e.g. ${formatCidr(vpc.address, 24)}, or 10.0.0.0/16): room for public, private and isolated subnets in ${azCount} availability zones`,
         );
     }
     const plan = {} as SubnetCidrPlan;
@@ -97,7 +99,7 @@ export function planSubnets(args: { cidr: string; azs: string[]; overrides?: Sub
     const { azs } = args;
     const duplicate = azs.find((az, i) => azs.indexOf(az) !== i);
     if (duplicate !== undefined) {
-        throw new Error(`Availability zone ${duplicate} is listed twice: give ${azs.length} different zones.`);
+        throw argError("availabilityZones", azs, `${azs.length} different zones (${duplicate} is listed twice)`);
     }
     const cidrs = planSubnetCidrs({ cidr: args.cidr, azCount: azs.length, overrides: args.overrides });
     const withAz = (list: string[]): PlannedSubnet[] => list.map((cidr, i) => ({ az: azs[i], cidr }));
@@ -107,7 +109,7 @@ export function planSubnets(args: { cidr: string; azs: string[]; overrides?: Sub
 function checkOverride(tier: SubnetTier, given: string[], vpcCidr: string, azCount: number): string[] {
     if (!Array.isArray(given) || given.length !== azCount) {
         const n = Array.isArray(given) ? given.length : 0;
-        throw new Error(`subnets.${tier} lists ${n} CIDRs but the network has ${azCount} availability zones: give exactly ${azCount}, one per zone.`);
+        throw argError(`subnets.${tier}`, given, `exactly ${azCount} CIDRs, one per availability zone (it lists ${n})`);
     }
     return given.map((cidr, i) => {
         const key = `subnets.${tier}[${i}]`;
@@ -115,13 +117,14 @@ function checkOverride(tier: SubnetTier, given: string[], vpcCidr: string, azCou
         try {
             prefix = parseCidr(cidr).prefix;
         } catch (e) {
-            throw new Error(`${key}: ${(e as Error).message}`);
+            if (e instanceof ComponentArgError) throw argError(key, cidr, e.allowed);
+            throw e;
         }
         if (prefix < awsLimits.largestPrefix || prefix > awsLimits.smallestPrefix) {
-            throw new Error(`${key} is ${cidr}, but AWS subnets must be /16 to /28.`);
+            throw argError(key, cidr, "a /16 to /28 block: the AWS subnet sizes");
         }
         if (!cidrContains(vpcCidr, cidr)) {
-            throw new Error(`${key} is ${cidr}, which is outside the VPC CIDR ${vpcCidr}: pick a range inside ${vpcCidr}.`);
+            throw argError(key, cidr, `a range inside the VPC CIDR ${vpcCidr}`);
         }
         return cidr.trim();
     });
@@ -132,9 +135,10 @@ function assertNoOverlap(plan: SubnetCidrPlan): void {
     for (let i = 0; i < all.length; i++) {
         for (let j = i + 1; j < all.length; j++) {
             if (cidrsOverlap(all[i].cidr, all[j].cidr)) {
-                throw new Error(
-                    `${all[i].key} (${all[i].cidr}) overlaps ${all[j].key} (${all[j].cidr}): ` +
-                        `when overriding one tier's CIDRs, keep them clear of the others (or override every tier).`,
+                throw argError(
+                    all[j].key,
+                    all[j].cidr,
+                    `a range clear of ${all[i].key} (${all[i].cidr}): when overriding one tier's CIDRs, keep them clear of the others (or override every tier)`,
                 );
             }
         }

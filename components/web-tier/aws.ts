@@ -1,3 +1,4 @@
+import { withComponent, argError } from "../shared/errors";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountContext, awsLookups } from "../shared/aws-context";
@@ -288,32 +289,34 @@ const isInt = (n: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean =
 export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebTierArgs {
     const base = normalizeWebTierArgs(args);
     if (base.replicas < 2) {
-        throw new Error(
-            `WebTier replicas is ${base.replicas}, but the AWS web tier runs at least 2 tasks so it survives the loss of a task or an availability zone: set replicas to 2 or more.`,
-        );
+        throw argError("replicas", base.replicas, "2 or more: the AWS web tier runs at least 2 tasks so it survives the loss of a task or an availability zone");
     }
     if (base.port < 1024) {
-        throw new Error(`WebTier port is ${base.port}, but the app runs as a non-root user without capabilities and cannot bind below 1024: use a port from 1024 to 65535.`);
+        throw argError("port", base.port, "a port from 1024 to 65535: the app runs as a non-root user without capabilities and cannot bind below 1024");
     }
     // The neutral default (100, the Docker edge's nginx limit with its burst) would block an
     // office or a carrier-grade NAT behind WAF, which has no burst allowance: AWS has its own.
     const rateLimitPerMinute = args.rateLimitPerMinute ?? awsWebTierDefaults.rateLimitPerMinute;
     const wafRateWindowSeconds = args.wafRateWindowSeconds ?? awsWebTierDefaults.wafRateWindowSeconds;
     const windowProblem = wafRateWindowProblem(wafRateWindowSeconds);
-    if (windowProblem) throw new Error(`WebTier wafRateWindowSeconds is ${wafRateWindowSeconds}, but ${windowProblem}.`);
+    if (windowProblem) throw argError("wafRateWindowSeconds", wafRateWindowSeconds, `one of the ${windowProblem}`);
     const rateProblem = wafRateLimitProblem(wafRateLimit(rateLimitPerMinute, wafRateWindowSeconds));
     if (rateProblem) {
-        throw new Error(`WebTier rateLimitPerMinute is ${rateLimitPerMinute} (${wafRateLimit(rateLimitPerMinute, wafRateWindowSeconds)} per ${wafRateWindowSeconds} s window), but ${rateProblem}.`);
+        throw argError(
+            "rateLimitPerMinute",
+            rateLimitPerMinute,
+            `a rate whose limit per ${wafRateWindowSeconds} s window (${wafRateLimit(rateLimitPerMinute, wafRateWindowSeconds)} here) fits: ${rateProblem}`,
+        );
     }
     const wafCountedRules = [...(args.wafCountedRules ?? defaultCountedCommonRules)];
     const countedProblem = countedRulesProblem(wafCountedRules);
-    if (countedProblem) throw new Error(`WebTier wafCountedRules: ${countedProblem}.`);
+    if (countedProblem) throw argError("wafCountedRules", wafCountedRules, `WAF rule names, each listed once (${countedProblem})`);
     const wafLogRetentionDays = args.wafLogRetentionDays ?? awsWebTierDefaults.wafLogRetentionDays;
     if (!isCloudWatchRetention(wafLogRetentionDays)) {
-        throw new Error(`WebTier wafLogRetentionDays is ${wafLogRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
+        throw argError("wafLogRetentionDays", wafLogRetentionDays, `a CloudWatch Logs retention: ${cloudWatchRetentionDays.join(", ")} days`);
     }
     if (!isCloudWatchRetention(base.logRetentionDays)) {
-        throw new Error(`WebTier logRetentionDays is ${base.logRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
+        throw argError("logRetentionDays", base.logRetentionDays, `a CloudWatch Logs retention: ${cloudWatchRetentionDays.join(", ")} days`);
     }
     for (const [variable, source] of Object.entries(args.secretsFrom ?? {})) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable) || variable === "PORT") {
@@ -325,51 +328,53 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
         }
     }
     const sizeProblem = fargateSizeProblem(base.cpu, base.memoryMiB);
-    if (sizeProblem) throw new Error(`WebTier ${sizeProblem}.`);
-    if (!args.network) throw new Error("WebTier network is missing: pass the VPC id, its CIDR and the public and private subnet ids.");
+    if (sizeProblem) throw sizeProblem;
+    if (!args.network) throw argError("network", undefined, "the VPC id, its CIDR and the public and private subnet ids");
     if (args.hostedZoneId === undefined && args.certificateArn === undefined) {
-        throw new Error(
-            `WebTier has neither hostedZoneId nor certificateArn, so nothing could validate a certificate for ${base.domain} and the HTTPS listener would wait on a pending one: set hostedZoneId (the Route 53 zone of the domain) or certificateArn (an issued ACM certificate).`,
+        throw argError(
+            "hostedZoneId",
+            undefined,
+            `the Route 53 zone of ${base.domain} (it validates the certificate), or certificateArn (an issued ACM certificate): with neither, the HTTPS listener would wait on a pending certificate`,
         );
     }
 
     const accessLogsRetentionDays = args.accessLogsRetentionDays ?? awsWebTierDefaults.accessLogsRetentionDays;
     if (!isInt(accessLogsRetentionDays, 1)) {
-        throw new Error(`WebTier accessLogsRetentionDays is ${accessLogsRetentionDays}, but it must be a whole number of days of at least 1.`);
+        throw argError("accessLogsRetentionDays", accessLogsRetentionDays, "a whole number of days of at least 1");
     }
     const sslPolicy = args.sslPolicy ?? awsWebTierDefaults.sslPolicy;
     if (!tls12OrNewerPolicy.test(sslPolicy)) {
-        throw new Error(`WebTier sslPolicy "${sslPolicy}" is not a TLS 1.2+ ELB policy: use one such as ${awsWebTierDefaults.sslPolicy}.`);
+        throw argError("sslPolicy", sslPolicy, `a TLS 1.2+ ELB policy such as ${awsWebTierDefaults.sslPolicy}`);
     }
     const cpuArchitecture = args.cpuArchitecture ?? awsWebTierDefaults.cpuArchitecture;
     if (cpuArchitecture !== "X86_64" && cpuArchitecture !== "ARM64") {
-        throw new Error(`WebTier cpuArchitecture is "${cpuArchitecture}", but it must be "X86_64" or "ARM64".`);
+        throw argError("cpuArchitecture", cpuArchitecture, `"X86_64" or "ARM64"`);
     }
     const requestsPerTarget = args.requestsPerTarget ?? awsWebTierDefaults.requestsPerTarget;
     if (!isInt(requestsPerTarget, 1)) {
-        throw new Error(`WebTier requestsPerTarget is ${requestsPerTarget}, but it must be a whole number of requests of at least 1.`);
+        throw argError("requestsPerTarget", requestsPerTarget, "a whole number of requests of at least 1");
     }
     const healthCheckGracePeriodSeconds = args.healthCheckGracePeriodSeconds ?? awsWebTierDefaults.healthCheckGracePeriodSeconds;
     if (!isInt(healthCheckGracePeriodSeconds, 0, 2_147_483_647)) {
-        throw new Error(`WebTier healthCheckGracePeriodSeconds is ${healthCheckGracePeriodSeconds}, but it must be a whole number of seconds from 0.`);
+        throw argError("healthCheckGracePeriodSeconds", healthCheckGracePeriodSeconds, "a whole number of seconds from 0");
     }
     const idleTimeoutSeconds = args.idleTimeoutSeconds ?? awsWebTierDefaults.idleTimeoutSeconds;
     if (!isInt(idleTimeoutSeconds, 1, 4000)) {
-        throw new Error(`WebTier idleTimeoutSeconds is ${idleTimeoutSeconds}, but the load balancer accepts 1 to 4000 seconds.`);
+        throw argError("idleTimeoutSeconds", idleTimeoutSeconds, "1 to 4000 seconds (what the load balancer accepts)");
     }
     const ipAddressType = args.ipAddressType ?? awsWebTierDefaults.ipAddressType;
     if (ipAddressType !== "ipv4" && ipAddressType !== "dualstack") {
-        throw new Error(`WebTier ipAddressType is "${ipAddressType}", but it must be "ipv4" or "dualstack".`);
+        throw argError("ipAddressType", ipAddressType, `"ipv4" or "dualstack"`);
     }
     const dataStores = [...(args.dataStores ?? [])];
     const seen = new Set<string>();
     for (const ds of dataStores) {
         if (!dataStoreNameRe.test(ds.name)) {
-            throw new Error(`WebTier dataStores name "${ds.name}" must be 1–31 lowercase letters, digits or hyphens, starting with a letter.`);
+            throw argError("dataStores.name", ds.name, "1–31 lowercase letters, digits or hyphens, starting with a letter");
         }
-        if (seen.has(ds.name)) throw new Error(`WebTier dataStores lists "${ds.name}" twice: give each store its own name.`);
+        if (seen.has(ds.name)) throw argError("dataStores.name", ds.name, "a name of its own for each store (it is listed twice)");
         seen.add(ds.name);
-        if (!isInt(ds.port, 1, 65535)) throw new Error(`WebTier dataStores "${ds.name}" port is ${ds.port}, but it must be an integer from 1 to 65535.`);
+        if (!isInt(ds.port, 1, 65535)) throw argError("dataStores.port", ds.port, `an integer from 1 to 65535 (store "${ds.name}")`);
     }
     return {
         ...base,
@@ -451,8 +456,9 @@ export class AwsWebTier extends SlipwayComponent {
     public readonly certificateValidationRecords: pulumi.Output<CertificateValidationRecord[]>;
 
     constructor(name: string, args: AwsWebTierArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Checked before anything registers: bad args must not leave half a component.
+        const a = withComponent("WebTier", name, () => normalizeAwsWebTierArgs(args));
         super("WebTier", name, opts);
-        const a = normalizeAwsWebTierArgs(args);
         // An image by tag only is the advisory policy image-pinned-digest's finding (policy/rules/docker).
 
         const lookups = awsLookups(this);

@@ -10,6 +10,7 @@ import { hostPaths, images, serviceAliases, servicePorts } from "../shared/image
 import { certbotCapabilities, certbotIssueScript, certbotRenewLoop, certbotRunCommand, certFiles, installPlaceholderCommand } from "./acme";
 import { normalizeWebTierArgs, normalizeWebTierEdgeArgs, type NormalizedWebTierArgs, type NormalizedWebTierEdgeArgs, type WebTierArgs } from "./index";
 import { isAddressOrCidr, nginxReloadCommand, renderNginxConf, type NginxConfOptions } from "./nginx-conf";
+import { argError, withComponent } from "../shared/errors";
 
 /** How the edge gets its certificate. */
 export type DockerWebTierTls =
@@ -184,47 +185,47 @@ export function normalizeDockerWebTierArgs(args: DockerWebTierArgs): NormalizedD
     const base = normalizeWebTierArgs(args);
     const edgeArgs = normalizeWebTierEdgeArgs(args);
     const host = args.host;
-    if (!host) throw new Error("WebTier host is missing: pass the DockerHost the payload runs on.");
-    if (!host.networks) throw new Error("WebTier host.networks is missing: create the DockerNetwork first and pass its edge and data network names.");
+    if (!host) throw argError("host", undefined, "the DockerHost the payload runs on");
+    if (!host.networks) throw argError("host.networks", undefined, "the DockerNetwork's edge and data network names");
     if (base.port < 1024) {
-        throw new Error(`WebTier port is ${base.port}, but the app runs as a non-root user without capabilities and cannot bind below 1024: use a port from 1024 to 65535.`);
+        throw argError("port", base.port, "a port from 1024 to 65535: the app runs as a non-root user without capabilities and cannot bind below 1024");
     }
 
     const t = args.tls;
     let tlsArgs: NormalizedDockerWebTierArgs["tls"];
     if (t?.mode === "self-signed") tlsArgs = { mode: "self-signed" };
     else if (t?.mode === "letsencrypt") {
-        if (!emailRe.test(t.email ?? "")) throw new Error(`WebTier tls.email "${t.email}" is not an email address: it is the Let's Encrypt account contact (Let's Encrypt no longer emails expiry notices since June 2025; the TlsCertificateExpiringSoon alert watches renewal), e.g. ops@example.com.`);
+        if (!emailRe.test(t.email ?? "")) throw argError("tls.email", t.email, "an email address, the Let's Encrypt account contact, e.g. ops@example.com");
         tlsArgs = { mode: "letsencrypt", email: t.email, staging: t.staging ?? true };
     } else {
-        throw new Error(`WebTier tls.mode is ${JSON.stringify((t as { mode?: unknown } | undefined)?.mode)}, but it must be "self-signed" or "letsencrypt".`);
+        throw argError("tls.mode", (t as { mode?: unknown } | undefined)?.mode, `"self-signed" or "letsencrypt"`);
     }
 
     const p = args.publish;
-    if (!p) throw new Error("WebTier publish is missing: give the host ports for HTTP and HTTPS, e.g. { http: 80, https: 443 }.");
-    if (!isInt(p.http, 1, 65535)) throw new Error(`WebTier publish.http is ${p.http}, but it must be an integer from 1 to 65535.`);
-    if (!isInt(p.https, 1, 65535)) throw new Error(`WebTier publish.https is ${p.https}, but it must be an integer from 1 to 65535.`);
-    if (p.http === p.https) throw new Error(`WebTier publish.http and publish.https are both ${p.http}: give them different ports.`);
+    if (!p) throw argError("publish", undefined, "the host ports for HTTP and HTTPS, e.g. { http: 80, https: 443 }");
+    if (!isInt(p.http, 1, 65535)) throw argError("publish.http", p.http, "an integer from 1 to 65535");
+    if (!isInt(p.https, 1, 65535)) throw argError("publish.https", p.https, "an integer from 1 to 65535");
+    if (p.http === p.https) throw argError("publish.https", p.https, `a port different from publish.http (${p.http})`);
     const ip = p.ip ?? dockerWebTierDefaults.publishIp;
-    if (!isAddressOrCidr(ip) || ip.includes("/")) throw new Error(`WebTier publish.ip is "${ip}", but it must be an IP address such as 0.0.0.0 or 127.0.0.1.`);
+    if (!isAddressOrCidr(ip) || ip.includes("/")) throw argError("publish.ip", ip, "an IP address such as 0.0.0.0 or 127.0.0.1");
     if (tlsArgs.mode === "letsencrypt") {
         // HTTP-01: Let's Encrypt connects to port 80 of the domain's address, from the internet.
-        if (p.http !== 80) throw new Error(`WebTier publish.http is ${p.http}, but Let's Encrypt validates on port 80: publish HTTP on 80 or use tls: { mode: "self-signed" }.`);
+        if (p.http !== 80) throw argError("publish.http", p.http, `80, where Let's Encrypt validates (or tls: { mode: "self-signed" })`);
         if (ip === "127.0.0.1" || ip === "::1") {
-            throw new Error(`WebTier publish.ip is ${ip}, but Let's Encrypt must reach port 80 from the internet: publish on "0.0.0.0" or use tls: { mode: "self-signed" }.`);
+            throw argError("publish.ip", ip, `"0.0.0.0": Let's Encrypt must reach port 80 from the internet (or tls: { mode: "self-signed" })`);
         }
     }
 
     for (const k of Object.keys(base.secrets)) {
-        if (`${k}_FILE` in base.env) throw new Error(`WebTier env sets ${k}_FILE, but on Docker the secret ${k} reaches the app as ${k}_FILE (a mounted file): remove ${k}_FILE from env.`);
+        if (`${k}_FILE` in base.env) throw argError(`env.${k}_FILE`, base.env[`${k}_FILE`], `no ${k}_FILE in env: on Docker the secret ${k} reaches the app as ${k}_FILE (a mounted file)`);
     }
     const user = args.user ?? dockerWebTierDefaults.user;
-    if (!userRe.test(user) || /^0(:|$)/.test(user)) throw new Error(`WebTier user is "${user}", but it must be a numeric non-root uid[:gid] such as 1000:1000.`);
+    if (!userRe.test(user) || /^0(:|$)/.test(user)) throw argError("user", user, "a numeric non-root uid[:gid] such as 1000:1000");
     const rateLimitBurst = args.rateLimitBurst ?? dockerWebTierDefaults.rateLimitBurst;
-    if (!isInt(rateLimitBurst, 0)) throw new Error(`WebTier rateLimitBurst is ${rateLimitBurst}, but it must be a whole number from 0.`);
+    if (!isInt(rateLimitBurst, 0)) throw argError("rateLimitBurst", rateLimitBurst, "a whole number from 0");
     const rateLimitExemptCidrs = [...(args.rateLimitExemptCidrs ?? [])];
     for (const c of rateLimitExemptCidrs) {
-        if (!isAddressOrCidr(c)) throw new Error(`WebTier rateLimitExemptCidrs entry "${c}" is not an IP address or CIDR block such as 127.0.0.1/32.`);
+        if (!isAddressOrCidr(c)) throw argError("rateLimitExemptCidrs", c, "IP addresses or CIDR blocks such as 127.0.0.1/32");
     }
     const staticPathPrefix = args.staticPathPrefix ?? dockerWebTierDefaults.staticPathPrefix;
     const denyPaths = [...(args.denyPaths ?? dockerWebTierDefaults.denyPaths)];
@@ -232,8 +233,10 @@ export function normalizeDockerWebTierArgs(args: DockerWebTierArgs): NormalizedD
     const edgeOverhead = dockerWebTierDefaults.edgeMemoryMiB + (tlsArgs.mode === "letsencrypt" ? dockerWebTierDefaults.certbotMemoryMiB : 0);
     const needed = base.replicas * base.memoryMiB + edgeOverhead;
     if (needed > host.memoryMiB) {
-        throw new Error(
-            `WebTier needs ${needed} MiB (replicas ${base.replicas} × memoryMiB ${base.memoryMiB} plus ${edgeOverhead} MiB for the edge), but the host has ${host.memoryMiB} MiB: lower replicas or memoryMiB, or use a bigger host.`,
+        throw argError(
+            "memoryMiB",
+            base.memoryMiB,
+            `replicas (${base.replicas}) × memoryMiB plus ${edgeOverhead} MiB for the edge to fit the host's ${host.memoryMiB} MiB (${needed} MiB needed): lower replicas or memoryMiB, or use a bigger host`,
         );
     }
     return {
@@ -294,7 +297,7 @@ export class DockerWebTier extends SlipwayComponent {
     public readonly certificatePath: pulumi.Output<string>;
 
     constructor(name: string, args: DockerWebTierArgs, opts?: pulumi.ComponentResourceOptions) {
-        const a = normalizeDockerWebTierArgs(args);
+        const a = withComponent("WebTier", name, () => normalizeDockerWebTierArgs(args));
         super("WebTier", name, opts);
         const host = a.host;
         const root = host.files.root;
@@ -384,7 +387,8 @@ export class DockerWebTier extends SlipwayComponent {
         const certsRel = hostPaths.nginxCerts;
         const confDirRel = posix.dirname(hostPaths.nginxConf);
         const certsInConfDir = posix.relative(confDirRel, certsRel);
-        if (certsInConfDir.startsWith("..")) throw new Error(`hostPaths.nginxCerts (${certsRel}) must be inside ${confDirRel}, which the edge mounts.`);
+        // An invariant of shared/host-files.ts's layout, not user input.
+        if (certsInConfDir.startsWith("..")) throw new Error(`Internal: hostPaths.nginxCerts (${certsRel}) must be inside ${confDirRel}, which the edge mounts.`);
         const certsInEdge = posix.join(edgeContainerPaths.confDir, certsInConfDir);
         const confInEdge = posix.join(edgeContainerPaths.confDir, posix.basename(hostPaths.nginxConf));
         const letsEncrypt = a.tls.mode === "letsencrypt" ? a.tls : undefined;

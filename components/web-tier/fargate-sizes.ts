@@ -1,3 +1,5 @@
+import { type ComponentArgError, argError } from "../shared/errors";
+
 /**
  * The task sizes Fargate accepts (ECS developer guide, "Task CPU and memory"): each CPU size
  * allows a range of memory in fixed steps. A size outside this table fails only at deploy
@@ -26,14 +28,17 @@ export function fargateMemoryOptions(cpu: number): number[] {
     return out;
 }
 
-/** Why `cpu`/`memoryMiB` is not a Fargate size, or undefined when it is one. */
-export function fargateSizeProblem(cpu: number, memoryMiB: number): string | undefined {
+/**
+ * Why `cpu`/`memoryMiB` is not a Fargate size (the error to throw, naming `${prefix}cpu` or
+ * `${prefix}memoryMiB`), or undefined when it is one.
+ */
+export function fargateSizeProblem(cpu: number, memoryMiB: number, prefix = ""): ComponentArgError | undefined {
     const options = fargateMemoryOptions(cpu);
-    if (options.length === 0) return `cpu ${cpu} is not a Fargate size: use one of ${fargateCpuSizes.join(", ")}`;
+    if (options.length === 0) return argError(`${prefix}cpu`, cpu, `a Fargate CPU size: one of ${fargateCpuSizes.join(", ")}`);
     if (options.includes(memoryMiB)) return undefined;
     const first = options[0];
     const last = options[options.length - 1];
     const step = options.length > 1 ? options[1] - first : 0;
     const allowed = options.length <= 4 ? options.join(", ") : `${first} to ${last} in steps of ${step}`;
-    return `memoryMiB ${memoryMiB} does not fit cpu ${cpu} on Fargate: use ${allowed}`;
+    return argError(`${prefix}memoryMiB`, memoryMiB, `a Fargate memory size for cpu ${cpu}: ${allowed}`);
 }

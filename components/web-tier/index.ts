@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { argError } from "../shared/errors";
 
 /**
  * The public edge of the app and the app replicas behind it: TLS termination for one hostname,
@@ -211,43 +212,43 @@ const isInt = (n: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean =
 export function normalizeWebTierArgs(args: WebTierArgs): NormalizedWebTierArgs {
     const domain = (args.domain ?? "").trim().toLowerCase();
     if (!hostnameRe.test(domain)) {
-        throw new Error(`WebTier domain "${args.domain}" is not a DNS hostname: use a name such as app.example.com.`);
+        throw argError("domain", args.domain, "a DNS hostname such as app.example.com");
     }
     if (typeof args.image === "string" && args.image.trim() === "") {
-        throw new Error("WebTier image is empty: give a container image reference, ideally pinned by digest.");
+        throw argError("image", args.image, "a container image reference, ideally pinned by digest");
     }
     const port = args.port ?? webTierDefaults.port;
-    if (!isInt(port, 1, 65535)) throw new Error(`WebTier port is ${port}, but it must be an integer from 1 to 65535.`);
+    if (!isInt(port, 1, 65535)) throw argError("port", port, "an integer from 1 to 65535");
     const healthPath = args.healthPath ?? webTierDefaults.healthPath;
     if (!healthPathRe.test(healthPath)) {
-        throw new Error(`WebTier healthPath "${healthPath}" must start with "/" and use URL path characters only (no spaces or quotes).`);
+        throw argError("healthPath", healthPath, `a path that starts with "/" and uses URL path characters only (no spaces or quotes)`);
     }
     const replicas = args.replicas ?? webTierDefaults.replicas;
-    if (!isInt(replicas, 1)) throw new Error(`WebTier replicas is ${replicas}, but it must be a whole number of at least 1.`);
+    if (!isInt(replicas, 1)) throw argError("replicas", replicas, "a whole number of at least 1");
     const maxReplicas = args.maxReplicas ?? Math.max(webTierDefaults.maxReplicas, replicas);
     if (!isInt(maxReplicas, replicas)) {
-        throw new Error(`WebTier maxReplicas is ${maxReplicas}, but it must be a whole number no smaller than replicas (${replicas}).`);
+        throw argError("maxReplicas", maxReplicas, `a whole number no smaller than replicas (${replicas})`);
     }
     const cpu = args.cpu ?? webTierDefaults.cpu;
-    if (!isInt(cpu, 1)) throw new Error(`WebTier cpu is ${cpu}, but it must be a positive whole number of CPU units (1024 = 1 vCPU).`);
+    if (!isInt(cpu, 1)) throw argError("cpu", cpu, "a positive whole number of CPU units (1024 = 1 vCPU)");
     const memoryMiB = args.memoryMiB ?? webTierDefaults.memoryMiB;
-    if (!isInt(memoryMiB, 1)) throw new Error(`WebTier memoryMiB is ${memoryMiB}, but it must be a positive whole number of MiB.`);
+    if (!isInt(memoryMiB, 1)) throw argError("memoryMiB", memoryMiB, "a positive whole number of MiB");
     const env = { ...(args.env ?? {}) };
     const secrets = { ...(args.secrets ?? {}) };
     for (const [kind, names] of [["env", Object.keys(env)], ["secrets", Object.keys(secrets)]] as const) {
         for (const n of names) {
-            if (!envNameRe.test(n)) throw new Error(`WebTier ${kind} name "${n}" is not a valid environment variable name: use letters, digits and _ and do not start with a digit.`);
-            if (n === "PORT") throw new Error(`WebTier ${kind} sets PORT, which is reserved: set the port with the port argument.`);
+            if (!envNameRe.test(n)) throw argError(kind, n, "environment variable names of letters, digits and _, not starting with a digit");
+            if (n === "PORT") throw argError(`${kind}.PORT`, kind === "secrets" ? "[secret]" : env[n], "no PORT: it is reserved, set the port with the port argument");
         }
     }
     const both = Object.keys(env).find((n) => n in secrets);
-    if (both !== undefined) throw new Error(`WebTier ${both} is in both env and secrets: keep it in secrets only.`);
+    if (both !== undefined) throw argError(`env.${both}`, env[both], `a name not also in secrets: keep ${both} in secrets only`);
     const rateLimitPerMinute = args.rateLimitPerMinute ?? webTierDefaults.rateLimitPerMinute;
     if (!isInt(rateLimitPerMinute, 1)) {
-        throw new Error(`WebTier rateLimitPerMinute is ${rateLimitPerMinute}, but it must be a whole number of at least 1.`);
+        throw argError("rateLimitPerMinute", rateLimitPerMinute, "a whole number of at least 1");
     }
     const logRetentionDays = args.logRetentionDays ?? webTierDefaults.logRetentionDays;
-    if (!isInt(logRetentionDays, 1)) throw new Error(`WebTier logRetentionDays is ${logRetentionDays}, but it must be a whole number of days of at least 1.`);
+    if (!isInt(logRetentionDays, 1)) throw argError("logRetentionDays", logRetentionDays, "a whole number of days of at least 1");
     return {
         domain,
         image: args.image,
@@ -283,15 +284,15 @@ export const webTierEdgeDefaults = {
 export function normalizeWebTierEdgeArgs(args: Pick<WebTierArgs, "authPaths" | "authRateLimitPerMinute" | "maxBodySizeMiB">): NormalizedWebTierEdgeArgs {
     const authPaths = [...(args.authPaths ?? webTierEdgeDefaults.authPaths)];
     for (const p of authPaths) {
-        if (!/^\/[A-Za-z0-9._~/%-]*$/.test(p)) throw new Error(`WebTier authPaths entry "${p}" must start with "/" and use URL path characters only.`);
+        if (!/^\/[A-Za-z0-9._~/%-]*$/.test(p)) throw argError("authPaths", p, `paths that start with "/" and use URL path characters only`);
     }
     const dup = authPaths.find((p, i) => authPaths.indexOf(p) !== i);
-    if (dup !== undefined) throw new Error(`WebTier authPaths lists "${dup}" twice: list each path once.`);
+    if (dup !== undefined) throw argError("authPaths", dup, "each path listed once (it is listed twice)");
     const authRateLimitPerMinute = args.authRateLimitPerMinute ?? webTierEdgeDefaults.authRateLimitPerMinute;
     if (!isInt(authRateLimitPerMinute, 1)) {
-        throw new Error(`WebTier authRateLimitPerMinute is ${authRateLimitPerMinute}, but it must be a whole number of at least 1.`);
+        throw argError("authRateLimitPerMinute", authRateLimitPerMinute, "a whole number of at least 1");
     }
     const maxBodySizeMiB = args.maxBodySizeMiB ?? webTierEdgeDefaults.maxBodySizeMiB;
-    if (!isInt(maxBodySizeMiB, 1, 10_240)) throw new Error(`WebTier maxBodySizeMiB is ${maxBodySizeMiB}, but it must be a whole number of MiB from 1 to 10240.`);
+    if (!isInt(maxBodySizeMiB, 1, 10_240)) throw argError("maxBodySizeMiB", maxBodySizeMiB, "a whole number of MiB from 1 to 10240");
     return { authPaths, authRateLimitPerMinute, maxBodySizeMiB };
 }

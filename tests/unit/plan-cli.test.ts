@@ -43,7 +43,7 @@ describe("npm run plan", () => {
         const r = plan("--stack", "broken", "--config-file", file, "--json");
         expect(r.status).toBe(2);
         expect(r.stdout).toBe("");
-        expect(r.stderr.trim()).toBe("Pulumi.broken.yaml: slipway:database.backupRetentionDays is 0; expected an integer from 1 to 35");
+        expect(r.stderr.trim()).toBe(`${file}: slipway:database.backupRetentionDays is 0; expected an integer from 1 to 35`);
     });
 
     it("reports policy verdicts in --json and exits 3 when a mandatory rule fails", () => {
