@@ -1,5 +1,5 @@
 /**
- * `npm run plan -- --stack <name> [--config-file F] [--policy-config P] [--json | --diagram]`
+ * `npm run plan -- --stack <name> [--config-file F] [--policy-config P] [--policy-pack DIR]... [--json | --diagram]`
  *
  * Runs the real Slipway program under Pulumi's mock runtime with the stack's config, runs the
  * policy pack over the result, and prints what the stack would create, the verdicts and the
@@ -10,6 +10,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { type Violation, runPolicies } from "../offline/policy-run";
+import { runPolicyPacks } from "../offline/policy-pack";
 import { allRules } from "../policy/rules";
 import { runOffline } from "../offline/run";
 import { renderDiagram } from "../offline/diagram";
@@ -18,16 +19,19 @@ import { estimateStackCost } from "../offline/cost/stack-cost";
 import { isSecretValue } from "../offline/secret-value";
 import { renderCounts, renderPolicy, renderTree, resourceCounts } from "../offline/tree";
 
-const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--policy-config FILE] [--json | --diagram]";
+const usage = "usage: npm run plan -- --stack <name> [--config-file FILE] [--policy-config FILE] [--policy-pack DIR [--policy-pack-config FILE]]... [--json | --diagram]";
 
 async function main(): Promise<number> {
-    let values: { stack?: string; "config-file"?: string; "policy-config"?: string; json?: boolean; diagram?: boolean; help?: boolean };
+    let values: { stack?: string; "config-file"?: string; "policy-config"?: string; "policy-pack"?: string[]; "policy-pack-config"?: string[]; json?: boolean; diagram?: boolean; help?: boolean };
     try {
         ({ values } = parseArgs({
             options: {
                 stack: { type: "string", short: "s" },
                 "config-file": { type: "string", short: "c" },
                 "policy-config": { type: "string" },
+                // Other CrossGuard packs to run beside ours, as `pulumi preview --policy-pack` takes them.
+                "policy-pack": { type: "string", multiple: true },
+                "policy-pack-config": { type: "string", multiple: true },
                 json: { type: "boolean" },
                 diagram: { type: "boolean" },
                 help: { type: "boolean", short: "h" },
@@ -79,6 +83,12 @@ async function main(): Promise<number> {
     // The policy pack, run in-process exactly as `pulumi preview --policy-pack policy` would.
     const policyConfig = values["policy-config"] ? JSON.parse(readFileSync(values["policy-config"], "utf8")) : undefined;
     const violations: Violation[] = await runPolicies(run.graph, allRules, { config: policyConfig });
+    try {
+        violations.push(...(await runPolicyPacks(run.graph, values["policy-pack"] ?? [], values["policy-pack-config"])));
+    } catch (e) {
+        process.stderr.write(`${(e as Error).message}\n`);
+        return (e as Error).name === "PolicyPackError" ? 2 : 1;
+    }
     const mandatory = violations.filter((v) => v.level === "mandatory");
     const status = mandatory.length > 0 ? 3 : 0;
     const cost = estimateStackCost(run.graph);
