@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { renderDiagram } from "../../offline/diagram";
 import { Graph } from "../../offline/graph";
-import { README_DIAGRAM_STACKS, REGENERATE_COMMAND, readDiagramBlock, writeDiagramBlock } from "../../offline/readme-diagrams";
+import { DIAGRAM_DOC, DIAGRAM_STACKS, REGENERATE_COMMAND, readDiagramBlock, writeDiagramBlock } from "../../offline/doc-diagrams";
 import type { RecordedResource } from "../../offline/recorder";
 import { type OfflineRun, runOffline } from "../../offline/run";
 import { escapeLabelText, toMermaid } from "../../offline/topology/mermaid";
@@ -57,12 +57,12 @@ describe("npm run plan -- --diagram", () => {
     });
 });
 
-describe("README topology diagrams", () => {
-    const readme = readFileSync(resolve(__dirname, "../../README.md"), "utf8");
+describe("generated topology diagrams in docs/architecture.md", () => {
+    const doc = readFileSync(resolve(__dirname, "../..", DIAGRAM_DOC), "utf8");
 
-    it.each(README_DIAGRAM_STACKS.map((s) => [s]))("the %s block is what the current graph renders", (stack) => {
+    it.each(DIAGRAM_STACKS.map((s) => [s]))("the %s block is what the current graph renders", (stack) => {
         const rendered = renderDiagram(runs[stack].graph);
-        expect(readDiagramBlock(readme, stack), `README.md's ${stack} diagram is stale: run \`${REGENERATE_COMMAND}\` and commit README.md`).toBe(rendered);
+        expect(readDiagramBlock(doc, stack), `${DIAGRAM_DOC}'s ${stack} diagram is stale: run \`${REGENERATE_COMMAND}\` and commit ${DIAGRAM_DOC}`).toBe(rendered);
     });
 
     it("rewrites only between a stack's markers", () => {
@@ -128,9 +128,13 @@ describe("prod (aws) diagram", () => {
         }
         expect(edge(fc, alarms, sns)).toMatchObject({ style: "dotted", label: "alarm actions" });
         expect(edge(fc, sns, node(fc, /^Subscribers$/))).toMatchObject({ style: "dotted", label: "email" });
-        const [webSecrets, jobSecrets] = ["WebTier web", "BackupBucket backups"].map((c) => nodeIn(fc, /^Secrets Manager ×2$/, c));
+        // Each component's own secrets, and the database's per-role credentials, reach the tasks that use them.
+        const [webSecrets, jobSecrets, dbSecrets] = ["WebTier web", "BackupBucket backups", "Database db"].map((c) => nodeIn(fc, /^Secrets Manager ×\d+$/, c));
         expect(edge(fc, webSecrets, node(fc, /^ECS Fargate service$/))).toMatchObject({ style: "dotted" });
         expect(edge(fc, jobSecrets, node(fc, /^ECS Fargate scheduled task$/))).toMatchObject({ style: "dotted", label: "injected at task start" });
+        for (const task of [/^ECS Fargate service$/, /^ECS Fargate scheduled task$/]) {
+            expect(edge(fc, dbSecrets, node(fc, task)), String(task)).toMatchObject({ style: "dotted", label: "injected at task start" });
+        }
         expect(edge(fc, node(fc, /^Application Load/), node(fc, /^S3 bucket web-access-logs/))).toMatchObject({ style: "dotted", label: "access logs" });
     });
 
