@@ -299,7 +299,7 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
     const rateLimitPerMinute = args.rateLimitPerMinute ?? awsWebTierDefaults.rateLimitPerMinute;
     const wafRateWindowSeconds = args.wafRateWindowSeconds ?? awsWebTierDefaults.wafRateWindowSeconds;
     const windowProblem = wafRateWindowProblem(wafRateWindowSeconds);
-    if (windowProblem) throw argError("wafRateWindowSeconds", wafRateWindowSeconds, `one of the ${windowProblem}`);
+    if (windowProblem) throw argError("wafRateWindowSeconds", wafRateWindowSeconds, windowProblem);
     const rateProblem = wafRateLimitProblem(wafRateLimit(rateLimitPerMinute, wafRateWindowSeconds));
     if (rateProblem) {
         throw argError(

@@ -60,7 +60,7 @@ export function wafRateLimitProblem(limit: number): string | undefined {
 
 /** Why `seconds` cannot be a rate-based rule's evaluation window, or undefined when it can. */
 export function wafRateWindowProblem(seconds: number): string | undefined {
-    return (wafRateWindows as readonly number[]).includes(seconds) ? undefined : `WAF evaluation windows are ${wafRateWindows.join(", ")} seconds`;
+    return (wafRateWindows as readonly number[]).includes(seconds) ? undefined : `one of ${wafRateWindows.join(", ")} seconds, the WAF rate-based rule's evaluation windows`;
 }
 
 /** Why `names` cannot be counted rules, or undefined when they can. */

@@ -4,6 +4,7 @@ import { AwsBackupBucket, type AwsBackupBucketArgs } from "../../components/back
 import type { Graph } from "../../offline/graph";
 import { expectParentedAndPrefixed } from "../helpers/children";
 import { withoutAccessLogs } from "../helpers/access-logs";
+import { checkArgError } from "../helpers/arg-error";
 import { recordResources, resolve } from "../helpers/record";
 
 const KEY = "aws:kms/key:Key";
@@ -208,8 +209,16 @@ describe("AwsBackupBucket options", () => {
     });
 
     it("refuses a transition at or after the retention", async () => {
-        await expect(build({ retentionDays: 30, transitionToColdAfterDays: 30 })).rejects.toThrow(
-            /transitionToColdAfterDays \(30\) must be less than retentionDays \(30\)/,
+        const error = await build({ retentionDays: 30, transitionToColdAfterDays: 30 }).then(
+            () => undefined,
+            (e: unknown) => e,
         );
+        checkArgError(error, {
+            key: "transitionToColdAfterDays",
+            value: 30,
+            allowed: /fewer days than retentionDays \(30\), or false/,
+            component: "BackupBucket",
+            resourceName: "backups",
+        });
     });
 });

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { normalizeBackupBucketArgs } from "../../components/backup-bucket/index";
 import { backupBucketPolicy, backupKeyPolicy } from "../../components/backup-bucket/policy";
+import { expectArgError } from "../helpers/arg-error";
 
 describe("normalizeBackupBucketArgs", () => {
     it("applies the production defaults", () => {
@@ -20,13 +21,13 @@ describe("normalizeBackupBucketArgs", () => {
     });
 
     it.each([
-        [{ retentionDays: 30, transitionToColdAfterDays: 30 }, /transitionToColdAfterDays \(30\) must be less than retentionDays \(30\)/],
-        [{ retentionDays: 20 }, /transitionToColdAfterDays \(30\) must be less than retentionDays \(20\).*transitionToColdAfterDays: false/],
-        [{ retentionDays: 0 }, /retentionDays must be a whole number of days, at least 1; got 0/],
-        [{ noncurrentVersionDays: 2.5 }, /noncurrentVersionDays must be a whole number/],
-        [{ transitionToColdAfterDays: 0 }, /transitionToColdAfterDays must be a whole number/],
-    ])("rejects %o", (args, message) => {
-        expect(() => normalizeBackupBucketArgs(args)).toThrow(message);
+        [{ retentionDays: 30, transitionToColdAfterDays: 30 }, { key: "transitionToColdAfterDays", value: 30, allowed: /fewer days than retentionDays \(30\), or false/ }],
+        [{ retentionDays: 20 }, { key: "transitionToColdAfterDays", value: 30, allowed: /fewer days than retentionDays \(20\), or false/ }],
+        [{ retentionDays: 0 }, { key: "retentionDays", value: 0, allowed: /a whole number of days, at least 1/ }],
+        [{ noncurrentVersionDays: 2.5 }, { key: "noncurrentVersionDays", value: 2.5, allowed: /a whole number of days/ }],
+        [{ transitionToColdAfterDays: 0 }, { key: "transitionToColdAfterDays", value: 0, allowed: /a whole number of days/ }],
+    ])("rejects %o", (args, want) => {
+        expectArgError(() => normalizeBackupBucketArgs(args), want);
     });
 
     it("accepts every transition strictly before the retention (property)", () => {
@@ -35,7 +36,7 @@ describe("normalizeBackupBucketArgs", () => {
                 const ok = transition < retention;
                 const run = () => normalizeBackupBucketArgs({ retentionDays: retention, transitionToColdAfterDays: transition });
                 if (ok) expect(run().transitionToColdAfterDays).toBe(transition);
-                else expect(run).toThrow(/must be less than retentionDays/);
+                else expectArgError(run, { key: "transitionToColdAfterDays", value: transition, allowed: `fewer days than retentionDays (${retention}), or false` });
             }),
         );
     });

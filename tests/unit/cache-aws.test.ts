@@ -6,6 +6,7 @@ import { normalizeCacheArgs } from "../../components/cache/index";
 import { physicalName } from "../../components/shared/naming";
 import { isSecretValue, reveal } from "../../offline/secret-value";
 import { expectParentedAndPrefixed } from "../helpers/children";
+import { checkArgError, expectArgError } from "../helpers/arg-error";
 import { recordResources, resolve } from "../helpers/record";
 
 const T = {
@@ -51,23 +52,27 @@ describe("normalizeCacheArgs", () => {
     });
 
     it("refuses Multi-AZ without a replica to fail over to, and says how to fix it", () => {
-        expect(() => normalizeCacheArgs("sessions", { replicas: 0 })).toThrow(
-            /multiAz needs at least one replica.*replicas is 0 for the sessions cache.*replicas: 1.*multiAz: false/,
-        );
+        expectArgError(() => normalizeCacheArgs("sessions", { replicas: 0 }), {
+            key: "replicas",
+            value: 0,
+            allowed: /at least 1 while multiAz is true.*set multiAz: false/,
+            component: "Cache",
+            resourceName: "sessions",
+        });
         expect(normalizeCacheArgs("cache", { replicas: 0, multiAz: false }).replicas).toBe(0);
     });
 
     it("rejects out-of-range replicas, retention, versions and policies", () => {
-        expect(() => normalizeCacheArgs("cache", { replicas: 6 })).toThrow(/replicas is 6/);
-        expect(() => normalizeCacheArgs("cache", { replicas: 1.5 })).toThrow(/replicas is 1.5/);
-        expect(() => normalizeCacheArgs("cache", { snapshotRetentionDays: 36 })).toThrow(/snapshotRetentionDays is 36/);
-        expect(() => normalizeCacheArgs("cache", { snapshotRetentionDays: -1 })).toThrow(/snapshotRetentionDays is -1/);
+        expectArgError(() => normalizeCacheArgs("cache", { replicas: 6 }), { key: "replicas", value: 6, allowed: /from 0 to 5/ });
+        expectArgError(() => normalizeCacheArgs("cache", { replicas: 1.5 }), { key: "replicas", value: 1.5, allowed: /a whole number/ });
+        expectArgError(() => normalizeCacheArgs("cache", { snapshotRetentionDays: 36 }), { key: "snapshotRetentionDays", value: 36, allowed: /from 0 \(no snapshots\) to 35/ });
+        expectArgError(() => normalizeCacheArgs("cache", { snapshotRetentionDays: -1 }), { key: "snapshotRetentionDays", value: -1, allowed: /from 0 \(no snapshots\) to 35/ });
         expect(normalizeCacheArgs("cache", { snapshotRetentionDays: 0 }).snapshotRetentionDays).toBe(0);
-        expect(() => normalizeCacheArgs("cache", { engine: "redis", engineVersion: "8.0" })).toThrow(/engineVersion "8.0".*"redis"/);
-        expect(() => normalizeCacheArgs("cache", { engineVersion: "8" })).toThrow(/engineVersion "8"/);
-        expect(() => normalizeCacheArgs("cache", { engine: "memcached" as never })).toThrow(/engine "memcached"/);
-        expect(() => normalizeCacheArgs("cache", { maxmemoryPolicy: "lru" as never })).toThrow(/maxmemoryPolicy "lru"/);
-        expect(() => normalizeAwsCacheArgs("cache", { network, nodeType: "t4g.small" })).toThrow(/nodeType "t4g.small"/);
+        expectArgError(() => normalizeCacheArgs("cache", { engine: "redis", engineVersion: "8.0" }), { key: "engineVersion", value: "8.0", allowed: /version of redis with major 7/ });
+        expectArgError(() => normalizeCacheArgs("cache", { engineVersion: "8" }), { key: "engineVersion", value: "8", allowed: /a major\.minor version of valkey/ });
+        expectArgError(() => normalizeCacheArgs("cache", { engine: "memcached" as never }), { key: "engine", value: "memcached", allowed: `"valkey" or "redis"` });
+        expectArgError(() => normalizeCacheArgs("cache", { maxmemoryPolicy: "lru" as never }), { key: "maxmemoryPolicy", value: "lru", allowed: /one of .*allkeys-lru/ });
+        expectArgError(() => normalizeAwsCacheArgs("cache", { network, nodeType: "t4g.small" }), { key: "nodeType", value: "t4g.small", allowed: /an ElastiCache node type such as "cache\.t4g\.small"/ });
     });
 });
 
@@ -76,7 +81,7 @@ describe("cache helpers", () => {
         expect(cacheParameterFamily("valkey", "8.0")).toBe("valkey8");
         expect(cacheParameterFamily("valkey", "7.2")).toBe("valkey7");
         expect(cacheParameterFamily("redis", "7.1")).toBe("redis7");
-        expect(() => cacheParameterFamily("redis", "6.2")).toThrow(/not supported/);
+        expectArgError(() => cacheParameterFamily("redis", "6.2"), { key: "engineVersion", value: "6.2", allowed: /redis with major 7/ });
     });
 
     it("names member clusters <group>-001… as ElastiCache does", () => {
@@ -249,7 +254,7 @@ describe("AwsCache opt-outs and options", () => {
                 return e as Error;
             }
         });
-        expect(result?.message).toMatch(/multiAz needs at least one replica/);
+        checkArgError(result, { key: "replicas", value: 0, allowed: /at least 1 while multiAz is true/, component: "Cache", resourceName: "cache" });
         expect(graph.resources).toEqual([]);
     });
 });

@@ -5,6 +5,7 @@ import type { DockerHost } from "../../components/shared/docker";
 import { FILE_MARKER } from "../../components/shared/host-files";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
+import { expectArgError } from "../helpers/arg-error";
 import { testDockerHost } from "../helpers/docker-host";
 import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
@@ -45,11 +46,11 @@ describe("normalizeDockerCacheArgs", () => {
 
     it("fails with sentences naming the cache, the key and the fix", () => {
         const host = testDockerHost();
-        expect(() => normalizeDockerCacheArgs("sessions", { host: undefined as never })).toThrow(/host is required for the sessions cache/);
-        expect(() => normalizeDockerCacheArgs("sessions", { host: { ...host, networks: undefined } })).toThrow(/host.networks is required.*DockerNetwork/);
-        expect(() => normalizeDockerCacheArgs("sessions", { host: { ...host, memoryMiB: 256 } })).toThrow(/memoryMiB is 32 .*eighth of the host's 256 MiB.*at least 64/);
-        expect(() => normalizeDockerCacheArgs("sessions", { host, memoryMiB: 63 })).toThrow(/memoryMiB is 63 for the sessions cache/);
-        expect(() => normalizeDockerCacheArgs("sessions", { host, maxmemoryPolicy: "lru" as never })).toThrow(/maxmemoryPolicy "lru"/);
+        expectArgError(() => normalizeDockerCacheArgs("sessions", { host: undefined as never }), { key: "host", value: undefined, allowed: "the DockerHost the payload runs on" });
+        expectArgError(() => normalizeDockerCacheArgs("sessions", { host: { ...host, networks: undefined } }), { key: "host.networks", value: undefined, allowed: /DockerNetwork's hostNetworks/ });
+        expectArgError(() => normalizeDockerCacheArgs("sessions", { host: { ...host, memoryMiB: 256 } }), { key: "memoryMiB", value: 32, allowed: /at least 64 MiB .*eighth of the host's 256 MiB/ });
+        expect(expectArgError(() => normalizeDockerCacheArgs("sessions", { host, memoryMiB: 63 }), { key: "memoryMiB", value: 63, allowed: /at least 64 MiB/ }).allowed).not.toMatch(/default/);
+        expectArgError(() => normalizeDockerCacheArgs("sessions", { host, maxmemoryPolicy: "lru" as never }), { key: "maxmemoryPolicy", value: "lru", allowed: /one of .*allkeys-lru/ });
     });
 });
 

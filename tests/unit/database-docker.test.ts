@@ -6,6 +6,7 @@ import { FILE_MARKER } from "../../components/shared/host-files";
 import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
+import { expectArgError } from "../helpers/arg-error";
 import { testDockerHost } from "../helpers/docker-host";
 import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
@@ -59,12 +60,12 @@ describe("normalizeDockerDatabaseArgs", () => {
 
     it("fails with sentences naming the database, the key and the fix", () => {
         const host = testDockerHost();
-        expect(() => normalizeDockerDatabaseArgs("orders", { host: undefined as never })).toThrow(/host is required for the orders Postgres database/);
-        expect(() => normalizeDockerDatabaseArgs("orders", { host: { ...host, networks: undefined } })).toThrow(/host.networks is required.*DockerNetwork/);
-        expect(() => normalizeDockerDatabaseArgs("orders", { host, engineVersion: "17" })).toThrow(/engineVersion "17".*pinned postgres:16\.\d+-alpine@sha256:[0-9a-f]{64}.*use "16"/);
-        expect(() => normalizeDockerDatabaseArgs("orders", { host: { ...host, memoryMiB: 512 } })).toThrow(/memoryMiB is 128 .*quarter of the host's 512 MiB.*at least 256/);
-        expect(() => normalizeDockerDatabaseArgs("orders", { host, memoryMiB: 100 })).toThrow(/memoryMiB is 100 for the orders/);
-        expect(() => normalizeDockerDatabaseArgs("orders", { host, username: "pg_admin" })).toThrow(/username "pg_admin"/);
+        expectArgError(() => normalizeDockerDatabaseArgs("orders", { host: undefined as never }), { key: "host", value: undefined, allowed: "the DockerHost the payload runs on" });
+        expectArgError(() => normalizeDockerDatabaseArgs("orders", { host: { ...host, networks: undefined } }), { key: "host.networks", value: undefined, allowed: /DockerNetwork's hostNetworks/ });
+        expectArgError(() => normalizeDockerDatabaseArgs("orders", { host, engineVersion: "17" }), { key: "engineVersion", value: "17", allowed: /^"16": Docker runs the pinned postgres:16\.\d+-alpine@sha256:[0-9a-f]{64}/ });
+        expectArgError(() => normalizeDockerDatabaseArgs("orders", { host: { ...host, memoryMiB: 512 } }), { key: "memoryMiB", value: 128, allowed: /at least 256 MiB .*quarter of the host's 512 MiB/ });
+        expectArgError(() => normalizeDockerDatabaseArgs("orders", { host, memoryMiB: 100 }), { key: "memoryMiB", value: 100, allowed: /at least 256 MiB/ });
+        expectArgError(() => normalizeDockerDatabaseArgs("orders", { host, username: "pg_admin" }), { key: "username", value: "pg_admin", allowed: /not a reserved role \(pg_\*/ });
         expect(dockerPostgresMajor()).toBe(16);
         expect(dockerPostgresMajor("postgres:17.2-alpine")).toBe(17);
     });

@@ -14,6 +14,7 @@ import { normalizeHostArgs } from "../../components/host/index";
 import { readinessScript, sshWaitEnv, waitForSshScript } from "../../components/host/readiness";
 import { authorizedKeysFile, authorizedKeysScript, knownHostsLine, sshClientOptions, sshCommandLine } from "../../components/host/ssh";
 import { vpsSchema } from "../../stacks/config-schema";
+import { expectArgError } from "../helpers/arg-error";
 import { minRsaBits, pubkeyAcceptedAlgorithms, rsaKeyBits, userKeyProblem, userKeyTypes } from "../../components/host/ssh-keys";
 
 const has = (cmd: string): boolean => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
@@ -43,14 +44,14 @@ describe("firewall rules", () => {
 
     it("never opens SSH to the world", () => {
         for (const bad of ["0.0.0.0/0", "::/0", "10.0.0.0/0", "2001:db8::/0", "0.0.0.0", "::", "0.0.0.0/32"]) {
-            expect(() => checkSshAllowedCidrs([bad]), bad).toThrow(/whole internet/);
+            expectArgError(() => checkSshAllowedCidrs([bad]), { key: "sshAllowedCidrs", value: bad, allowed: /do not open SSH to the whole internet/ });
         }
-        expect(() => checkSshAllowedCidrs(["203.0.113.7/32", " 0.0.0.0/0 "])).toThrow(/"0\.0\.0\.0\/0".*whole internet.*203\.0\.113\.7\/32/);
-        expect(() => checkSshAllowedCidrs(["128.0.0.0/1"])).toThrow(/wider than a \/8/);
-        expect(() => checkSshAllowedCidrs(["2000::/3"])).toThrow(/wider than a \/16/);
-        expect(() => checkSshAllowedCidrs([])).toThrow(/sshAllowedCidrs is empty/);
+        expectArgError(() => checkSshAllowedCidrs(["203.0.113.7/32", " 0.0.0.0/0 "]), { key: "sshAllowedCidrs", value: "0.0.0.0/0", allowed: /whole internet.*203\.0\.113\.7\/32/ });
+        expectArgError(() => checkSshAllowedCidrs(["128.0.0.0/1"]), { key: "sshAllowedCidrs", value: "128.0.0.0/1", allowed: /no wider than a \/8/ });
+        expectArgError(() => checkSshAllowedCidrs(["2000::/3"]), { key: "sshAllowedCidrs", value: "2000::/3", allowed: /no wider than a \/16/ });
+        expectArgError(() => checkSshAllowedCidrs([]), { key: "sshAllowedCidrs", value: [], allowed: /at least one address/ });
         for (const bad of ["203.0.113.7/33", "not-an-ip", "203.0.113.7/24/1", "2001:db8::/129", "203.0.113.7/x"]) {
-            expect(() => checkSshAllowedCidrs([bad]), bad).toThrow(/is not an IPv4 or IPv6 address/);
+            expectArgError(() => checkSshAllowedCidrs([bad]), { key: "sshAllowedCidrs", value: bad, allowed: /IPv4 or IPv6 addresses or CIDR blocks/ });
         }
         expect(checkSshAllowedCidrs(["203.0.113.7/32", "203.0.113.7/32", "10.0.0.0/8"])).toEqual(["203.0.113.7/32", "10.0.0.0/8"]);
     });
@@ -350,9 +351,9 @@ describe("droplet memory", () => {
     });
 
     it("throws for a slug it cannot read", () => {
-        expect(() => dropletMemoryMiB("gpu-h100x1-80gb")).toThrow(/size "gpu-h100x1-80gb".*s-2vcpu-4gb/);
-        expect(() => dropletMemoryMiB("c-3")).toThrow(/size "c-3"/);
-        expect(() => dropletMemoryMiB("s-2vcpu-0gb")).toThrow(/size "s-2vcpu-0gb"/);
+        for (const size of ["gpu-h100x1-80gb", "c-3", "s-2vcpu-0gb"]) {
+            expectArgError(() => dropletMemoryMiB(size), { key: "size", value: size, allowed: /a droplet size Slipway can read the memory of: a slug such as "s-2vcpu-4gb"/ });
+        }
     });
 });
 
@@ -361,8 +362,8 @@ describe("dnsRecordName", () => {
         expect(dnsRecordName("dev.example.com", "example.com")).toBe("dev");
         expect(dnsRecordName("a.b.example.com.", "Example.com")).toBe("a.b");
         expect(dnsRecordName("example.com", "example.com")).toBe("@");
-        expect(() => dnsRecordName("example.org", "example.com")).toThrow(/not inside the DNS zone "example.com"/);
-        expect(() => dnsRecordName("badexample.com", "example.com")).toThrow(/not inside/);
+        expectArgError(() => dnsRecordName("example.org", "example.com"), { key: "dnsZone", value: "example.com", allowed: /the DNS zone that holds domain "example\.org"/ });
+        expectArgError(() => dnsRecordName("badexample.com", "example.com"), { key: "dnsZone", value: "example.com", allowed: /the DNS zone that holds domain "badexample\.com"/ });
     });
 });
 
@@ -387,20 +388,31 @@ describe("normalizeHostArgs / normalizeDropletHostArgs", () => {
     });
 
     it("refuses bad values with a sentence naming the key and the fix", () => {
-        expect(() => normalizeHostArgs("vps", { sshAllowedCidrs: ["0.0.0.0/0"] })).toThrow(/the vps host would open SSH to the whole internet/);
-        expect(() => normalizeHostArgs("vps", { sshAllowedCidrs: [] })).toThrow(/sshAllowedCidrs is empty for the vps host/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, volumeSizeGb: 0 })).toThrow(/volumeSizeGb is 0/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, volumeSizeGb: 10.5 })).toThrow(/volumeSizeGb is 10.5/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, swapGb: -1 })).toThrow(/swapGb is -1/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, region: "Frankfurt 1" })).toThrow(/region "Frankfurt 1"/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] })).toThrow(/sshPublicKeys entry for the vps host: .*not a single OpenSSH public key line/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: [sshRsaLine(2048)] })).toThrow(/sshPublicKeys entry for the vps host: .*2048-bit RSA key.*at least 3072/);
-        expect(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["ecdsa-sha2-nistp256 AAAAE2VjZHNh you@laptop"] })).toThrow(/ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/);
-        expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "" })).toThrow(/stack is required/);
-        expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", size: "gpu-h100x1-80gb" })).toThrow(/size "gpu-h100x1-80gb"/);
-        expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", dnsZone: "example.com" })).toThrow(/dnsZone "example.com" is set.*but domain is not/);
-        expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", domain: "app.example.org", dnsZone: "example.com" })).toThrow(/not inside/);
-        expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", vpcIpRange: "8.8.0.0/16" })).toThrow(/vpcIpRange "8.8.0.0\/16"/);
-        expect(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", sshIdentityFile: "id_ed25519" })).toThrow(/sshIdentityFile "id_ed25519"/);
+        const host = { component: "the vps host" };
+        const droplet = { component: "the vps droplet" };
+        expectArgError(() => normalizeHostArgs("vps", { sshAllowedCidrs: ["0.0.0.0/0"] }), { ...host, key: "sshAllowedCidrs", value: "0.0.0.0/0", allowed: /do not open SSH to the whole internet/ });
+        expectArgError(() => normalizeHostArgs("vps", { sshAllowedCidrs: [] }), { ...host, key: "sshAllowedCidrs", value: [], allowed: /at least one address/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, volumeSizeGb: 0 }), { ...host, key: "volumeSizeGb", value: 0, allowed: /from 1 to 16384/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, volumeSizeGb: 10.5 }), { ...host, key: "volumeSizeGb", value: 10.5, allowed: /a whole number of GiB/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, swapGb: -1 }), { ...host, key: "swapGb", value: -1, allowed: /from 0 \(no swap\) to 64/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, region: "Frankfurt 1" }), { ...host, key: "region", value: "Frankfurt 1", allowed: /a slug of lowercase letters/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["-----BEGIN OPENSSH PRIVATE KEY-----"] }), { ...host, key: "sshPublicKeys", allowed: /not a single OpenSSH public key line/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: [sshRsaLine(2048)] }), { ...host, key: "sshPublicKeys", allowed: /2048-bit RSA key.*at least 3072/ });
+        expectArgError(() => normalizeHostArgs("vps", { ...ssh, sshPublicKeys: ["ecdsa-sha2-nistp256 AAAAE2VjZHNh you@laptop"] }), {
+            ...host,
+            key: "sshPublicKeys",
+            value: "ecdsa-sha2-nistp256 AAAAE2VjZHNh you@lap…",
+            allowed: /ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/,
+        });
+        expectArgError(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "" }), { ...droplet, key: "stack", value: undefined, allowed: /the stack name/ });
+        expectArgError(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", size: "gpu-h100x1-80gb" }), { key: "size", value: "gpu-h100x1-80gb", allowed: /a droplet size/ });
+        expectArgError(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", dnsZone: "example.com" }), { ...droplet, key: "domain", value: undefined, allowed: /a name inside dnsZone "example\.com".*or drop dnsZone/ });
+        expectArgError(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", domain: "app.example.org", dnsZone: "example.com" }), {
+            key: "dnsZone",
+            value: "example.com",
+            allowed: /the DNS zone that holds domain "app\.example\.org"/,
+        });
+        expectArgError(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", vpcIpRange: "8.8.0.0/16" }), { ...droplet, key: "vpcIpRange", value: "8.8.0.0/16", allowed: /a private IPv4 CIDR from \/16 to \/24/ });
+        expectArgError(() => normalizeDropletHostArgs("vps", { ...ssh, stack: "dev", sshIdentityFile: "id_ed25519" }), { ...droplet, key: "sshIdentityFile", value: "id_ed25519", allowed: /an absolute path or one that starts with ~\// });
     });
 });

@@ -16,6 +16,7 @@ import { images } from "../../components/shared/images";
 import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
 import { isSecretValue, reveal } from "../../offline/secret-value";
+import { checkArgError, expectArgError } from "../helpers/arg-error";
 import { testDockerHost } from "../helpers/docker-host";
 import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
@@ -106,20 +107,30 @@ describe("normalizeDockerMonitoringArgs", () => {
     });
 
     it.each([
-        [{ retentionDays: 0 }, /retentionDays must be a whole number of days from 1 to 3650; got 0/],
-        [{ retentionDays: 7.5 }, /retentionDays/],
-        [{ dataMountpoint: "mnt" }, /dataMountpoint must be an absolute path/],
-        [{ publish: { grafana: 70000 } }, /publish.grafana must be a port/],
-        [{ publish: { grafana: 9090 } }, /publish ports must differ/],
-        [{ tlsExpiryDays: -1 }, /tlsExpiryDays/],
-        [{ backupMaxAgeHours: 0 }, /backupMaxAgeHours must be at least 1 hour/],
-        [{ webhookUrl: "hooks.example.com" }, /webhookUrl must be an http\(s\) URL \(the value is a secret/],
-        [{ smtp: { smarthost: "smtp.example.com", from: "a@b.c" } }, /smtp.smarthost must be host:port/],
-        [{ smtp: { smarthost: "smtp.example.com:25", from: "alerts" } }, /smtp.from must be an email address/],
-        [{ smtp: { smarthost: "smtp.example.com:25", from: "a@b.c", username: "u" } }, /both username and password/],
-        [{ thresholds: { cpuPercent: 0 } }, /cpuPercent must be a percentage/],
-    ])("refuses %j", (over, message) => {
-        expect(() => normalizeDockerMonitoringArgs({ host, targets: targets(), ...(over as Partial<DockerMonitoringArgs>) })).toThrow(message);
+        [{ retentionDays: 0 }, { key: "retentionDays", value: 0, allowed: "a whole number of days from 1 to 3650" }],
+        [{ retentionDays: 7.5 }, { key: "retentionDays", value: 7.5, allowed: "a whole number of days from 1 to 3650" }],
+        [{ dataMountpoint: "mnt" }, { key: "dataMountpoint", value: "mnt", allowed: "an absolute path" }],
+        [{ publish: { grafana: 70000 } }, { key: "publish.grafana", value: 70000, allowed: "a port from 1 to 65535" }],
+        [{ publish: { grafana: 9090 } }, { key: "publish", allowed: /three different ports/ }],
+        [{ tlsExpiryDays: -1 }, { key: "tlsExpiryDays", value: -1, allowed: "a positive number of days" }],
+        [{ backupMaxAgeHours: 0 }, { key: "backupMaxAgeHours", value: 0, allowed: "at least 1 hour" }],
+        [{ smtp: { smarthost: "smtp.example.com", from: "a@b.c" } }, { key: "smtp.smarthost", value: "smtp.example.com", allowed: /host:port/ }],
+        [{ smtp: { smarthost: "smtp.example.com:25", from: "alerts" } }, { key: "smtp.from", value: "alerts", allowed: "an email address" }],
+        [{ smtp: { smarthost: "smtp.example.com:25", from: "a@b.c", username: "u" } }, { key: "smtp.password", value: undefined, allowed: /both smtp.username and smtp.password/ }],
+        [{ thresholds: { cpuPercent: 0 } }, { key: "thresholds.cpuPercent", value: 0, allowed: "a percentage above 0 and at most 100" }],
+    ])("refuses %j", (over, want) => {
+        expectArgError(() => normalizeDockerMonitoringArgs({ host, targets: targets(), ...(over as Partial<DockerMonitoringArgs>) }), want);
+    });
+
+    it("refuses a webhook URL that is not http(s) without printing it (it is a secret)", () => {
+        const e = expectArgError(() => normalizeDockerMonitoringArgs({ host, targets: targets(), webhookUrl: "hooks.example.com" }), {
+            key: "webhookUrl",
+            value: "hooks.example.com",
+            allowed: "an http(s) URL",
+        });
+        expect(e.secret).toBe(true);
+        expect(e.message).not.toContain("hooks.example.com");
+        expect(e.message).toContain("webhookUrl is [secret]");
     });
 });
 
@@ -516,9 +527,11 @@ describe("DockerMonitoring with credentials given as plain strings", () => {
 
 describe("DockerMonitoring refusals and warnings", () => {
     it("needs the host's networks", async () => {
-        await expect(
-            recordResources(() => new DockerMonitoring("mon", { host: testDockerHost({ networks: undefined }), targets: targets() })),
-        ).rejects.toThrow(/host.networks is required for the mon monitoring/);
+        const error = await recordResources(() => new DockerMonitoring("mon", { host: testDockerHost({ networks: undefined }), targets: targets() })).then(
+            () => undefined,
+            (e: unknown) => e,
+        );
+        checkArgError(error, { key: "host.networks", value: undefined, allowed: /DockerNetwork's hostNetworks/, component: "Monitoring", resourceName: "mon" });
     });
 
     it("warns when recipients are set but no SMTP relay can email them", async () => {

@@ -4,6 +4,7 @@ import { alarmSpecs, type AlarmTargets, metricsOf, postgresDefaultMaxConnections
 import { dashboardBody, dashboardConsoleUrl } from "../../components/monitoring/dashboard";
 import { defaultThresholds, normalizeMonitoringArgs } from "../../components/monitoring/index";
 import { topicKeyPolicy, topicPolicy } from "../../components/monitoring/policy";
+import { expectArgError } from "../helpers/arg-error";
 
 const targets = (over: Partial<AlarmTargets<string>> = {}): AlarmTargets<string> => ({
     loadBalancer: "app/lb/1",
@@ -49,13 +50,13 @@ describe("normalizeMonitoringArgs", () => {
     });
 
     it.each([
-        [{ error5xxPercent: 0 }, /error5xxPercent must be a percentage/],
-        [{ cpuPercent: 120 }, /cpuPercent must be a percentage above 0 and at most 100; got 120/],
-        [{ dbFreeStoragePercent: Number.NaN }, /dbFreeStoragePercent/],
-        [{ latencyP95Ms: -1 }, /latencyP95Ms must be a positive number; got -1/],
-        [{ dbFreeMemoryMb: 0 }, /dbFreeMemoryMb/],
-    ])("rejects %o", (thresholds, message) => {
-        expect(() => normalizeMonitoringArgs({ thresholds })).toThrow(message);
+        [{ error5xxPercent: 0 }, { key: "thresholds.error5xxPercent", value: 0, allowed: "a percentage above 0 and at most 100" }],
+        [{ cpuPercent: 120 }, { key: "thresholds.cpuPercent", value: 120, allowed: "a percentage above 0 and at most 100" }],
+        [{ dbFreeStoragePercent: Number.NaN }, { key: "thresholds.dbFreeStoragePercent", value: Number.NaN, allowed: "a percentage above 0 and at most 100" }],
+        [{ latencyP95Ms: -1 }, { key: "thresholds.latencyP95Ms", value: -1, allowed: "a positive number" }],
+        [{ dbFreeMemoryMb: 0 }, { key: "thresholds.dbFreeMemoryMb", value: 0, allowed: "a positive number" }],
+    ])("rejects %o", (thresholds, want) => {
+        expectArgError(() => normalizeMonitoringArgs({ thresholds }), want);
     });
 });
 

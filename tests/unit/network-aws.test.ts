@@ -5,6 +5,7 @@ import { normalizeNetworkArgs, type NatMode } from "../../components/network/ind
 import { planSubnetCidrs } from "../../components/network/subnet-plan";
 import { cloudWatchRetentionDays } from "../../components/shared/cloudwatch";
 import type { RecordedResource } from "../../offline/recorder";
+import { checkArgError, expectArgError } from "../helpers/arg-error";
 import { expectParentedAndPrefixed } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
 
@@ -50,15 +51,15 @@ describe("normalizeNetworkArgs", () => {
     });
 
     it.each([
-        [{ cidr: "10.0.0.1/16" }, /cidr "10\.0\.0\.1\/16" is not a valid IPv4 CIDR/],
-        [{ cidr: "10.0.0.0/26" }, /too small/],
-        [{ azCount: 4 as 3 }, /azCount is 4, but it must be 2 or 3/],
-        [{ nat: "both" as NatMode }, /nat is "both", but it must be one of "per-az", "single", "none"/],
-        [{ flowLogRetentionDays: 366 }, /flowLogRetentionDays is 366, but CloudWatch Logs only keeps logs for 1, 3, 5/],
-        [{ flowLogRetentionDays: 0 }, /flowLogRetentionDays is 0/],
-        [{ subnets: { public: ["10.0.0.0/24"] } }, /subnets\.public lists 1 CIDRs but the network has 3/],
-    ])("rejects %j", (args, message) => {
-        expect(() => normalizeNetworkArgs(args)).toThrow(message);
+        [{ cidr: "10.0.0.1/16" }, { key: "cidr", value: "10.0.0.1/16", allowed: /an IPv4 CIDR block: a network address and prefix/ }],
+        [{ cidr: "10.0.0.0/26" }, { key: "cidr", value: "10.0.0.0/26", allowed: /a \/24 or larger .*room for public, private and isolated subnets/ }],
+        [{ azCount: 4 as 3 }, { key: "azCount", value: 4, allowed: "2 or 3" }],
+        [{ nat: "both" as NatMode }, { key: "nat", value: "both", allowed: `one of "per-az", "single", "none"` }],
+        [{ flowLogRetentionDays: 366 }, { key: "flowLogRetentionDays", value: 366, allowed: /a CloudWatch Logs retention: 1, 3, 5/ }],
+        [{ flowLogRetentionDays: 0 }, { key: "flowLogRetentionDays", value: 0, allowed: /a CloudWatch Logs retention/ }],
+        [{ subnets: { public: ["10.0.0.0/24"] } }, { key: "subnets.public", value: ["10.0.0.0/24"], allowed: "exactly 3 CIDRs, one per availability zone (it lists 1)" }],
+    ])("rejects %j", (args, want) => {
+        expectArgError(() => normalizeNetworkArgs(args), want);
     });
 
     it("accepts every CloudWatch retention value", () => {
@@ -79,9 +80,9 @@ describe("normalizeAwsNetworkArgs", () => {
     });
 
     it("refuses a zone list that disagrees with azCount, is too short or repeats a zone", () => {
-        expect(() => normalizeAwsNetworkArgs({ azCount: 3, availabilityZones: ["a", "b"] })).toThrow(/lists 2 zones but azCount is 3/);
-        expect(() => normalizeAwsNetworkArgs({ availabilityZones: ["a"] })).toThrow(/needs 2 or 3/);
-        expect(() => normalizeAwsNetworkArgs({ availabilityZones: ["a", "b", "a"] })).toThrow(/lists a twice/);
+        expectArgError(() => normalizeAwsNetworkArgs({ azCount: 3, availabilityZones: ["a", "b"] }), { key: "azCount", value: 3, allowed: /the number of availabilityZones listed \(2\)/ });
+        expectArgError(() => normalizeAwsNetworkArgs({ availabilityZones: ["a"] }), { key: "availabilityZones", value: ["a"], allowed: "2 or 3 zones" });
+        expectArgError(() => normalizeAwsNetworkArgs({ availabilityZones: ["a", "b", "a"] }), { key: "availabilityZones", value: ["a", "b", "a"], allowed: /3 different zones \(a is listed twice\)/ });
     });
 });
 
@@ -301,7 +302,7 @@ describe("AwsNetwork", () => {
                 return e as Error;
             }
         });
-        expect(result?.message).toMatch(/flowLogRetentionDays is 42/);
+        checkArgError(result, { key: "flowLogRetentionDays", value: 42, allowed: /a CloudWatch Logs retention/, component: "Network", resourceName: "bad" });
         expect(graph.resources).toEqual([]);
     });
 

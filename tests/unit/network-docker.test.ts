@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DockerNetwork, dockerNetworkNames } from "../../components/network/docker";
 import type { Graph } from "../../offline/graph";
 import type { RecordedResource } from "../../offline/recorder";
+import { expectArgError } from "../helpers/arg-error";
 import { testDockerHost } from "../helpers/docker-host";
 import { expectParentedAndPrefixed, isTestProvider } from "../helpers/children";
 import { recordResources, resolve } from "../helpers/record";
@@ -66,6 +67,6 @@ describe("DockerNetwork", () => {
     });
 
     it("says what is missing without a host", () => {
-        expect(() => new DockerNetwork("net", {} as never)).toThrow(/host is required for the net Docker network/);
+        expectArgError(() => new DockerNetwork("net", {} as never), { key: "host", value: undefined, allowed: "the DockerHost the payload runs on", component: "Network", resourceName: "net" });
     });
 });

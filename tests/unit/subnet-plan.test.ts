@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { expectArgError } from "../helpers/arg-error";
 import {
     cidrContains,
     cidrsOverlap,
@@ -29,14 +30,14 @@ describe("parseCidr / isValidCidr", () => {
     });
 
     it("rejects host bits and says which block was meant", () => {
-        expect(() => parseCidr("10.0.0.1/16")).toThrow(/host bits set.*did you mean 10\.0\.0\.0\/16/);
+        expectArgError(() => parseCidr("10.0.0.1/16"), { key: "cidr", value: "10.0.0.1/16", allowed: /without host bits after \/16: did you mean 10\.0\.0\.0\/16\?/ });
     });
 
     it.each(["10.0.0.0", "10.0.0/16", "256.0.0.0/8", "10.0.0.0/33", "010.0.0.0/8", "10.0.0.0/016", "a.b.c.d/8", "", " /8"])(
         "rejects %j",
         (bad) => {
             expect(isValidCidr(bad)).toBe(false);
-            expect(() => parseCidr(bad)).toThrow(/IPv4 CIDR block|host bits/);
+            expectArgError(() => parseCidr(bad), { key: "cidr", value: bad, allowed: /IPv4 CIDR block|host bits/ });
         },
     );
 
@@ -66,8 +67,8 @@ describe("cidrContains / cidrsOverlap", () => {
     });
 
     it("throws on an invalid block rather than guessing", () => {
-        expect(() => cidrsOverlap("10.0.0.0/16", "nope")).toThrow(/not an IPv4 CIDR/);
-        expect(() => cidrContains("10.0.0.1/16", "10.0.0.0/24")).toThrow(/host bits/);
+        expectArgError(() => cidrsOverlap("10.0.0.0/16", "nope"), { key: "cidr", value: "nope", allowed: /an IPv4 CIDR block written a\.b\.c\.d\/prefix/ });
+        expectArgError(() => cidrContains("10.0.0.1/16", "10.0.0.0/24"), { key: "cidr", value: "10.0.0.1/16", allowed: /without host bits/ });
     });
 
     it("overlap is symmetric, and containment implies overlap", () => {
@@ -116,18 +117,18 @@ describe("planSubnets", () => {
     });
 
     it.each(["10.0.0.0/25", "10.0.0.0/28"])("refuses a VPC too small for the three tiers (%s)", (cidr) => {
-        expect(() => planSubnets({ cidr, azs: ZONES })).toThrow(/too small .* use a \/24 or larger/);
+        expectArgError(() => planSubnets({ cidr, azs: ZONES }), { key: "cidr", value: cidr, allowed: /^a \/24 or larger .*room for public, private and isolated subnets in 3 availability zones/ });
     });
 
     it("refuses a VPC larger than AWS allows", () => {
-        expect(() => planSubnets({ cidr: "10.0.0.0/15", azs: ZONES })).toThrow(/larger than AWS allows: use a \/16/);
+        expectArgError(() => planSubnets({ cidr: "10.0.0.0/15", azs: ZONES }), { key: "cidr", value: "10.0.0.0/15", allowed: /a \/16 or smaller .*AWS allows no larger VPC/ });
     });
 
     it("refuses an invalid VPC CIDR, a wrong AZ count and a repeated AZ", () => {
-        expect(() => planSubnets({ cidr: "10.0.0.1/16", azs: ZONES })).toThrow(/did you mean 10\.0\.0\.0\/16/);
-        expect(() => planSubnets({ cidr: "10.0.0.0/16", azs: ["a"] })).toThrow(/2 or 3 availability zones, got 1/);
-        expect(() => planSubnets({ cidr: "10.0.0.0/16", azs: ["a", "b", "c", "d"] })).toThrow(/got 4/);
-        expect(() => planSubnets({ cidr: "10.0.0.0/16", azs: ["a", "b", "a"] })).toThrow(/a is listed twice/);
+        expectArgError(() => planSubnets({ cidr: "10.0.0.1/16", azs: ZONES }), { key: "cidr", value: "10.0.0.1/16", allowed: /did you mean 10\.0\.0\.0\/16/ });
+        expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs: ["a"] }), { key: "azCount", value: 1, allowed: "2 or 3 availability zones" });
+        expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs: ["a", "b", "c", "d"] }), { key: "azCount", value: 4, allowed: "2 or 3 availability zones" });
+        expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs: ["a", "b", "a"] }), { key: "availabilityZones", value: ["a", "b", "a"], allowed: /a is listed twice/ });
     });
 
     describe("properties over random VPCs /16–/22 and 2–3 AZs", () => {
@@ -214,36 +215,48 @@ describe("planSubnets", () => {
         });
 
         it("needs exactly one CIDR per AZ", () => {
-            expect(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { private: ["10.0.0.0/20"] } })).toThrow(
-                /subnets\.private lists 1 CIDRs but the network has 2 availability zones/,
-            );
+            expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { private: ["10.0.0.0/20"] } }), {
+                key: "subnets.private",
+                value: ["10.0.0.0/20"],
+                allowed: "exactly 2 CIDRs, one per availability zone (it lists 1)",
+            });
         });
 
         it("refuses a CIDR outside the VPC, naming the key", () => {
-            expect(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { isolated: ["10.0.128.0/20", "10.1.0.0/24"] } })).toThrow(
-                /subnets\.isolated\[1\] is 10\.1\.0\.0\/24, which is outside the VPC CIDR 10\.0\.0\.0\/16/,
-            );
+            expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { isolated: ["10.0.128.0/20", "10.1.0.0/24"] } }), {
+                key: "subnets.isolated[1]",
+                value: "10.1.0.0/24",
+                allowed: "a range inside the VPC CIDR 10.0.0.0/16",
+            });
         });
 
         it("refuses an override that overlaps a planned subnet", () => {
-            expect(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.0.0/24", "10.0.250.0/24"] } })).toThrow(
-                /subnets\.public\[0\] \(10\.0\.0\.0\/24\) overlaps subnets\.private\[0\] \(10\.0\.0\.0\/19\)/,
-            );
+            expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.0.0/24", "10.0.250.0/24"] } }), {
+                key: "subnets.private[0]",
+                value: "10.0.0.0/19",
+                allowed: /^a range clear of subnets\.public\[0\] \(10\.0\.0\.0\/24\)/,
+            });
         });
 
         it("refuses overrides that overlap each other", () => {
-            expect(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.250.0/23", "10.0.251.0/24"] } })).toThrow(
-                /subnets\.public\[0\] .* overlaps subnets\.public\[1\]/,
-            );
+            expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.250.0/23", "10.0.251.0/24"] } }), {
+                key: "subnets.public[1]",
+                value: "10.0.251.0/24",
+                allowed: /^a range clear of subnets\.public\[0\] \(10\.0\.250\.0\/23\)/,
+            });
         });
 
         it("refuses malformed and out-of-range subnet CIDRs", () => {
-            expect(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.250.1/24", "10.0.251.0/24"] } })).toThrow(
-                /subnets\.public\[0\]: .*did you mean 10\.0\.250\.0\/24/,
-            );
-            expect(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.250.0/29", "10.0.251.0/24"] } })).toThrow(
-                /AWS subnets must be \/16 to \/28/,
-            );
+            expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.250.1/24", "10.0.251.0/24"] } }), {
+                key: "subnets.public[0]",
+                value: "10.0.250.1/24",
+                allowed: /did you mean 10\.0\.250\.0\/24/,
+            });
+            expectArgError(() => planSubnets({ cidr: "10.0.0.0/16", azs, overrides: { public: ["10.0.250.0/29", "10.0.251.0/24"] } }), {
+                key: "subnets.public[0]",
+                value: "10.0.250.0/29",
+                allowed: "a /16 to /28 block: the AWS subnet sizes",
+            });
         });
     });
 });
