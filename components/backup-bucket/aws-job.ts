@@ -17,6 +17,7 @@ import { backupImage, buildContextTag } from "./image";
 import { type BackupJobSchedule, type BackupJobScheduleArgs, normalizeBackupJobSchedule } from "./job-settings";
 import { backupExecutionPolicy, ecsClusterArn, schedulerRunTaskPolicy, schedulerTrustPolicy } from "./job-policies";
 import { eventBridgeCron } from "./schedule-expression";
+import { argError } from "../shared/errors";
 
 /** The PostgreSQL database the aws backup job dumps. */
 export interface AwsBackupJobDatabase {
@@ -132,7 +133,7 @@ export const resticSnapshotsPrefix = `${resticPrefix}/snapshots/`;
 /** The major version of pg_dump in a `postgres:<major>.<minor>…` image reference. */
 export function postgresImageMajor(image: string): number {
     const m = /:(\d+)(\.\d+)?(-|$)/.exec(image);
-    if (!m) throw new Error(`${image} does not name a PostgreSQL major version in its tag`);
+    if (!m) throw argError("image", image, "a postgres:<major>.<minor> image reference", { where: "postgresImageMajor" });
     return Number(m[1]);
 }
 
@@ -144,22 +145,24 @@ export function normalizeAwsBackupJob(
     const schedule = normalizeBackupJobSchedule(args, retentionDays);
     const cpu = args.cpu ?? 256;
     const memoryMiB = args.memoryMiB ?? 512;
-    const size = fargateSizeProblem(cpu, memoryMiB);
-    if (size) throw new Error(`BackupBucket job ${size}.`);
+    const size = fargateSizeProblem(cpu, memoryMiB, "job.");
+    if (size) throw size;
     const logRetentionDays = args.logRetentionDays ?? 90;
     if (!isCloudWatchRetention(logRetentionDays)) {
-        throw new Error(`BackupBucket job logRetentionDays is ${logRetentionDays}, but CloudWatch Logs only keeps logs for ${cloudWatchRetentionDays.join(", ")} days.`);
+        throw argError("job.logRetentionDays", logRetentionDays, `a CloudWatch Logs retention: ${cloudWatchRetentionDays.join(", ")} days`);
     }
     const databasePort = args.database?.port ?? 5432;
     if (!Number.isInteger(databasePort) || databasePort < 1 || databasePort > 65535) {
-        throw new Error(`BackupBucket job database.port is ${databasePort}; it must be an integer from 1 to 65535.`);
+        throw argError("job.database.port", databasePort, "an integer from 1 to 65535");
     }
     const server = postgresMajorVersion(args.database?.engineVersion ?? databaseDefaults.engineVersion, "the backed-up database");
     // backup/Dockerfile builds FROM the same pin (its header says to bump them together).
     const dump = postgresImageMajor(images.postgres);
     if (server > dump) {
-        throw new Error(
-            `BackupBucket job: pg_dump ${dump} (images.postgres, ${images.postgres}, and backup/Dockerfile) cannot dump PostgreSQL ${server}; raise both to ${server} or later.`,
+        throw argError(
+            "job.database.engineVersion",
+            args.database?.engineVersion ?? databaseDefaults.engineVersion,
+            `a PostgreSQL major of at most ${dump}, the pg_dump in images.postgres (${images.postgres}) and backup/Dockerfile; or raise both to ${server} or later`,
         );
     }
     const buildContext = args.buildContext ?? backupImage.buildContext;

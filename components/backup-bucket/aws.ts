@@ -7,7 +7,7 @@ import { type AwsBackupJobArgs, type AwsBackupJobResources, createAwsBackupJob, 
 import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackupBucketArgs } from "./index";
 import { accessLogsBucketPolicy, accessLogsPrefix, accessLogsRetentionDays } from "./access-logs";
 import { backupBucketPolicy, backupKeyPolicy } from "./policy";
-import { withComponent } from "../shared/errors";
+import { withComponent, ComponentArgError } from "../shared/errors";
 
 export interface AwsBackupBucketArgs extends BackupBucketArgs {
     /**
@@ -333,7 +333,7 @@ export class AwsBackupBucket extends SlipwayComponent {
     }
 
     private jobOnly(what: string): AwsBackupJobResources {
-        if (!this.job) throw new Error(`BackupBucket ${this.baseName} has no backup job: ${what} exists only with job: { … }.`);
+        if (!this.job) throw new ComponentArgError({ component: "BackupBucket", resourceName: this.baseName, key: "job", value: undefined, allowed: `a backup job ({ … }) to use ${what}` });
         return this.job;
     }
 

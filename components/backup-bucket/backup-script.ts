@@ -8,6 +8,7 @@
  * They work with restic 0.14 and later (Debian 12 ships 0.14; the image ships 0.17).
  */
 import { shellQuote } from "../shared/host-files";
+import { argError } from "../shared/errors";
 
 /** The Prometheus metrics the backup script writes to the textfile collector's directory. */
 export const backupMetrics = {
@@ -92,13 +93,13 @@ const SUBSET = /^(\d+\/\d+|\d+(\.\d+)?%|\d+[KMGT])$/;
 
 function validateConnection(o: ScriptConnectionOptions & { pgDatabase: string }): void {
     if (!Number.isInteger(o.pgPort) || o.pgPort < 1 || o.pgPort > 65535) {
-        throw new Error(`Backup script pgPort must be a TCP port (1-65535); got ${o.pgPort}.`);
+        throw argError("pgPort", o.pgPort, "a TCP port from 1 to 65535", { where: "backup.sh" });
     }
     for (const [key, v] of Object.entries({ pgHost: o.pgHost, pgUser: o.pgUser, pgDatabase: o.pgDatabase, snapshotHost: o.snapshotHost })) {
-        if (!v) throw new Error(`Backup script ${key} must not be empty.`);
+        if (!v) throw argError(key, v, "a non-empty value", { where: "backup.sh" });
     }
     const dumpName = o.dumpName ?? `${o.pgDatabase}.dump`;
-    if (dumpName.includes("/")) throw new Error(`Backup script dumpName must be a file name without "/"; got ${dumpName}.`);
+    if (dumpName.includes("/")) throw argError("dumpName", dumpName, `a file name without "/"`, { where: "backup.sh" });
 }
 
 /** `NAME=${NAME:-'default'}`: the environment wins when it sets a non-empty value. */
@@ -140,17 +141,17 @@ const gauge = (name: string, help: string, valueExpr: string): string[] => [
 export function renderBackupScript(o: BackupScriptOptions): string {
     validateConnection(o);
     for (const [k, v] of Object.entries(o.keep)) {
-        if (!Number.isInteger(v) || v < 0) throw new Error(`Backup retention keep.${k} must be a whole number, 0 or more; got ${v}.`);
+        if (!Number.isInteger(v) || v < 0) throw argError(`keep.${k}`, v, "a whole number, 0 or more", { where: "backup.sh" });
     }
-    if (o.keep.daily < 1) throw new Error(`Backup retention keep.daily must be at least 1 (the latest backup); got ${o.keep.daily}.`);
+    if (o.keep.daily < 1) throw argError("keep.daily", o.keep.daily, "at least 1 (the latest backup)", { where: "backup.sh" });
     if (o.check !== false) {
-        if (!isoWeekday(o.check.weekday)) throw new Error(`Backup check weekday must be 1 (Monday) to 7 (Sunday); got ${o.check.weekday}.`);
+        if (!isoWeekday(o.check.weekday)) throw argError("check.weekday", o.check.weekday, "1 (Monday) to 7 (Sunday)", { where: "backup.sh" });
         if (!SUBSET.test(o.check.readDataSubset)) {
-            throw new Error(`Backup check readDataSubset must be like "1%", "1/7" or "500M"; got ${o.check.readDataSubset}.`);
+            throw argError("check.readDataSubset", o.check.readDataSubset, `a restic subset such as "1%", "1/7" or "500M"`, { where: "backup.sh" });
         }
     }
     if (o.metricsDir !== false && !o.metricsDir.startsWith("/")) {
-        throw new Error(`Backup metricsDir must be an absolute path (or false); got ${o.metricsDir}.`);
+        throw argError("metricsDir", o.metricsDir, "an absolute path, or false", { where: "backup.sh" });
     }
     const dumpMode = o.dumpMode ?? "auto";
     const m = backupMetrics;

@@ -16,7 +16,7 @@ import { type BackupBucketArgs, type NormalizedBackupBucketArgs, normalizeBackup
 import { backupImage } from "./image";
 import { type BackupJobSchedule, type BackupJobScheduleArgs, normalizeBackupJobSchedule } from "./job-settings";
 import { resticSpacesRepository, spacesLifecycleRules, validateBucketName, validateSpacesRegion } from "./spaces";
-import { withComponent, argError } from "../shared/errors";
+import { withComponent, argError, ComponentArgError } from "../shared/errors";
 
 /** Where the restic repository lives. */
 export type BackupRepository =
@@ -133,7 +133,7 @@ export function normalizeDockerBackupBucketArgs(
     const job = normalizeBackupJobSchedule(args, neutral.retentionDays);
     const memoryMiB = args.memoryMiB ?? 512;
     if (!Number.isInteger(memoryMiB) || memoryMiB < 128) {
-        throw new Error(`BackupBucket memoryMiB must be a whole number of MiB, at least 128 (pg_dump and restic); got ${memoryMiB}.`);
+        throw argError("memoryMiB", memoryMiB, "a whole number of MiB, at least 128 (pg_dump and restic)");
     }
     if (args.repository.kind === "spaces") {
         validateSpacesRegion(args.repository.region);
@@ -188,7 +188,7 @@ const pgpassField = (v: string): string => v.replace(/[\\:]/g, (c) => `\\${c}`);
 /** One .pgpass line for host:port, any database (the restore connects to others), user and password. Pure. */
 export function renderPgpass(c: { host: string; port: number; user: string; password: string }): string {
     for (const [k, v] of Object.entries(c)) {
-        if (/[\r\n]/.test(String(v))) throw new Error(`BackupBucket database ${k} contains a line break, which a .pgpass file cannot hold.`);
+        if (/[\r\n]/.test(String(v))) throw argError(`database.${k}`, v, "a value without line breaks (a .pgpass file cannot hold one)", { where: ".pgpass", secret: k === "password" });
     }
     return `${pgpassField(c.host)}:${c.port}:*:${pgpassField(c.user)}:${pgpassField(c.password)}\n`;
 }
@@ -609,7 +609,7 @@ export class DockerBackupBucket extends SlipwayComponent {
 
     private spacesOnly(what: string): NonNullable<DockerBackupBucket["spaces"]> {
         if (!this.spaces) {
-            throw new Error(`BackupBucket ${this.baseName} keeps its backups in a local directory: ${what} exists only with repository: { kind: "spaces", … }.`);
+            throw new ComponentArgError({ component: "BackupBucket", resourceName: this.baseName, key: "repository.kind", value: "directory", allowed: `"spaces" to use ${what} (this bucket keeps its backups in a local directory)` });
         }
         return this.spaces;
     }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import { EnvironmentError } from "../shared/errors";
 
 export const backupImage = {
     /** The build context, relative to the Pulumi project directory. */
@@ -23,7 +24,7 @@ export const backupImage = {
 
 /** Every file under `dir`, relative, sorted (bounded: a build context is a handful of files). */
 function filesUnder(dir: string, root = dir, depth = 0): string[] {
-    if (depth > 8) throw new Error(`The backup image's build context ${root} nests deeper than 8 directories.`);
+    if (depth > 8) throw new EnvironmentError(`The backup image's build context ${root} nests deeper than 8 directories.`);
     return readdirSync(dir)
         .sort()
         .flatMap((name) => {
@@ -42,7 +43,7 @@ export function buildContextTag(dir: string): string {
     try {
         files = filesUnder(dir);
     } catch (e) {
-        throw new Error(`The backup image's build context ${dir} cannot be read (${(e as Error).message}); run Pulumi from the project directory.`);
+        throw new EnvironmentError(`The backup image's build context ${dir} cannot be read (${(e as Error).message}); run Pulumi from the project directory.`);
     }
     const hash = createHash("sha256");
     for (const f of files) hash.update(`${f}\0`).update(readFileSync(join(dir, f))).update("\0");

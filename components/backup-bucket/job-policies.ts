@@ -37,7 +37,7 @@ export const ecsClusterArn = (ctx: AccountContext, clusterName: string): string 
  * tasks and nothing else.
  */
 export function schedulerRunTaskPolicy(ctx: AccountContext, p: RunTaskPolicyInput): string {
-    if (p.passRoleArns.length === 0) throw new Error("schedulerRunTaskPolicy needs the task's roles to pass");
+    if (p.passRoleArns.length === 0) throw new Error("Internal: schedulerRunTaskPolicy needs the task's roles to pass"); // the job always has both roles
     const ecs = `arn:${ctx.partition}:ecs:${ctx.region}:${ctx.accountId}`;
     return policyDocument([
         {
@@ -80,7 +80,7 @@ export interface ExecutionPolicyInput {
  * key only when Secrets Manager asks. (ECR's GetAuthorizationToken has no resource to scope to.)
  */
 export function backupExecutionPolicy(ctx: AccountContext, p: ExecutionPolicyInput): string {
-    if (p.secretArns.length === 0) throw new Error("backupExecutionPolicy needs the job's secret ARNs");
+    if (p.secretArns.length === 0) throw new Error("Internal: backupExecutionPolicy needs the job's secret ARNs"); // the job always has its secrets
     return policyDocument([
         { Sid: "SignInToEcr", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         {

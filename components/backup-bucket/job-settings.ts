@@ -4,6 +4,7 @@
  * checks in one place. Pure.
  */
 import type { BackupRetention } from "./backup-script";
+import { argError } from "../shared/errors";
 
 export interface BackupJobScheduleArgs {
     /**
@@ -56,7 +57,7 @@ const CRON_FIELD = /^[0-9*,/-]+$/;
 export function normalizeBackupJobSchedule(args: BackupJobScheduleArgs, retentionDays: number): BackupJobSchedule {
     const fields = (args.schedule ?? defaultBackupSchedule).trim().split(/\s+/);
     if (fields.length !== 5 || !fields.every((f) => CRON_FIELD.test(f))) {
-        throw new Error(`BackupBucket schedule must be a five-field cron expression such as "17 3 * * *" (UTC); got "${args.schedule}".`);
+        throw argError("schedule", args.schedule, `a five-field cron expression such as "17 3 * * *" (UTC)`);
     }
     const keep: BackupRetention = {
         daily: args.keep?.daily ?? 7,
@@ -64,9 +65,9 @@ export function normalizeBackupJobSchedule(args: BackupJobScheduleArgs, retentio
         monthly: args.keep?.monthly ?? Math.ceil(retentionDays / 30),
     };
     for (const [k, v] of Object.entries(keep)) {
-        if (!Number.isInteger(v) || v < 0) throw new Error(`BackupBucket keep.${k} must be a whole number, 0 or more; got ${v}.`);
+        if (!Number.isInteger(v) || v < 0) throw argError(`keep.${k}`, v, "a whole number, 0 or more");
     }
-    if (keep.daily < 1) throw new Error(`BackupBucket keep.daily must be at least 1, or the latest backup would be forgotten; got ${keep.daily}.`);
+    if (keep.daily < 1) throw argError("keep.daily", keep.daily, "at least 1, or the latest backup would be forgotten");
     const check = args.check === false ? false : { weekday: args.check?.weekday ?? 7, readDataSubset: args.check?.readDataSubset ?? "1%" };
     return { schedule: fields.join(" "), keep, check };
 }

@@ -22,6 +22,7 @@
  */
 import { shellQuote } from "../shared/host-files";
 import { envDefault, envDefaultAllowEmpty } from "./backup-script";
+import { argError } from "../shared/errors";
 
 /** The metrics `pitr.sh` writes to the textfile collector's directory. */
 export const pitrMetrics = {
@@ -70,12 +71,12 @@ const STANZA = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 /** pgbackrest.conf without a secret (the cipher pass and bucket key are a separate include file). Pure. */
 export function renderPgbackrestConf(o: PgbackrestConfOptions): string {
-    if (!STANZA.test(o.stanza)) throw new Error(`PITR stanza "${o.stanza}" must be letters, digits, "-" or "_" (at most 64).`);
+    if (!STANZA.test(o.stanza)) throw argError("stanza", o.stanza, `1 to 64 letters, digits, "-" or "_", starting with a letter or digit`, { where: "pgbackrest.conf" });
     if (!Number.isInteger(o.retentionDays) || o.retentionDays < 1 || o.retentionDays > 9999) {
-        throw new Error(`PITR retentionDays must be a whole number of days from 1 to 9999; got ${o.retentionDays}.`);
+        throw argError("retentionDays", o.retentionDays, "a whole number of days from 1 to 9999", { where: "pgbackrest.conf" });
     }
     for (const [k, v] of Object.entries({ pgPath: o.pgPath, pgSocketPath: o.pgSocketPath, lockPath: o.lockPath, repositoryPath: o.repository.path })) {
-        if (!v.startsWith("/") || /[\s=]/.test(v)) throw new Error(`PITR ${k} must be an absolute path without spaces or "="; got "${v}".`);
+        if (!v.startsWith("/") || /[\s=]/.test(v)) throw argError(k, v, `an absolute path without spaces or "="`, { where: "pgbackrest.conf" });
     }
     const repo =
         o.repository.kind === "posix"
@@ -122,7 +123,7 @@ export function renderPgbackrestConf(o: PgbackrestConfOptions): string {
 /** The secret half of the configuration, as an include file (pgbackrest reads `*.conf` in the include path). Pure. */
 export function renderPgbackrestSecrets(o: { cipherPass: string; s3?: { key: string; secret: string } }): string {
     for (const v of [o.cipherPass, o.s3?.key, o.s3?.secret]) {
-        if (v !== undefined && (!v || /[\r\n]/.test(v))) throw new Error("PITR secrets must be non-empty single lines.");
+        if (v !== undefined && (!v || /[\r\n]/.test(v))) throw argError("secrets", v, "non-empty single lines", { where: "pgbackrest secrets", secret: true });
     }
     return `${["[global]", `repo1-cipher-pass=${o.cipherPass}`, ...(o.s3 ? [`repo1-s3-key=${o.s3.key}`, `repo1-s3-key-secret=${o.s3.secret}`] : [])].join("\n")}\n`;
 }
@@ -174,8 +175,8 @@ const gauge = (name: string, help: string, value: string): string =>
  * POSIX sh, `set -eu`; shellcheck checks it. Pure.
  */
 export function renderPitrScript(o: PitrScriptOptions): string {
-    if (!Number.isInteger(o.fullWeekday) || o.fullWeekday < 1 || o.fullWeekday > 7) throw new Error(`PITR fullWeekday must be 1 (Monday) to 7 (Sunday); got ${o.fullWeekday}.`);
-    if (o.metricsDir !== false && !o.metricsDir.startsWith("/")) throw new Error(`PITR metricsDir must be an absolute path (or false); got ${o.metricsDir}.`);
+    if (!Number.isInteger(o.fullWeekday) || o.fullWeekday < 1 || o.fullWeekday > 7) throw argError("fullWeekday", o.fullWeekday, "1 (Monday) to 7 (Sunday)", { where: "pitr.sh" });
+    if (o.metricsDir !== false && !o.metricsDir.startsWith("/")) throw argError("metricsDir", o.metricsDir, "an absolute path, or false", { where: "pitr.sh" });
     const m = pitrMetrics;
     const f = pitrMetricFiles;
     return `${[
@@ -381,9 +382,9 @@ export interface RestoreToTimeOptions {
  */
 export function renderRestoreToTimeScript(o: RestoreToTimeOptions): string {
     for (const [k, v] of Object.entries({ pgContainer: o.pgContainer, backupContainer: o.backupContainer, hostDataDir: o.hostDataDir, pitrScript: o.pitrScript })) {
-        if (!v) throw new Error(`restore-to-time ${k} must not be empty.`);
+        if (!v) throw argError(k, v, "a non-empty value", { where: "restore-to-time" });
     }
-    if (!o.hostDataDir.startsWith("/")) throw new Error(`restore-to-time hostDataDir must be absolute; got ${o.hostDataDir}.`);
+    if (!o.hostDataDir.startsWith("/")) throw argError("hostDataDir", o.hostDataDir, "an absolute path", { where: "restore-to-time" });
     return `${[
         "#!/bin/sh",
         HEADER,

@@ -3,6 +3,7 @@
  * tested without a cloud account.
  */
 import { type AccountContext, accountAdministersKey, denyInsecureTransport, policyDocument, type Statement } from "../shared/iam";
+import { argError } from "../shared/errors";
 
 export interface BucketPolicyInput {
     bucketArn: string;
@@ -98,7 +99,7 @@ export function backupBucketPolicy(p: BucketPolicyInput): string {
     }
     const repo = p.repository;
     if (repo && repo.roleArns.length > 0) {
-        if (!/^[a-z0-9][a-z0-9-]*$/.test(repo.prefix)) throw new Error(`backupBucketPolicy repository prefix must be one path segment; got "${repo.prefix}"`);
+        if (!/^[a-z0-9][a-z0-9-]*$/.test(repo.prefix)) throw argError("repository.prefix", repo.prefix, "one path segment of lowercase letters, digits and -", { where: "backupBucketPolicy" });
         statements.push(
             {
                 // Delete makes a delete marker: versioning keeps what restic removes for

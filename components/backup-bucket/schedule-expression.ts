@@ -1,3 +1,4 @@
+import { argError, ComponentArgError } from "../shared/errors";
 /**
  * The backup schedule, a five-field Unix cron expression in UTC, as EventBridge Scheduler's
  * six-field `cron(minutes hours day-of-month month day-of-week year)`. Pure.
@@ -13,12 +14,12 @@ export function expandCronField(field: string, min: number, max: number): number
     const values = new Set<number>();
     for (const part of field.split(",")) {
         const m = /^(\*|\?|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/.exec(part);
-        if (!m) throw new Error(`"${part}" is not a cron field part (n, a-b, *, with an optional /step)`);
+        if (!m) throw argError("field", part, "a cron field part (n, a-b, *, with an optional /step)", { where: "cron" });
         const whole = m[1] === "*" || m[1] === "?";
         const from = whole ? min : Number(m[2]);
         const to = whole ? max : m[3] !== undefined ? Number(m[3]) : m[4] !== undefined ? max : from;
         const step = m[4] !== undefined ? Number(m[4]) : 1;
-        if (from < min || to > max || from > to || step < 1) throw new Error(`"${part}" is outside ${min}-${max} or not ascending`);
+        if (from < min || to > max || from > to || step < 1) throw argError("field", part, `an ascending range within ${min}-${max}`, { where: "cron" });
         for (let v = from; v <= to; v += step) values.add(v);
     }
     return [...values].sort((a, b) => a - b);
@@ -32,13 +33,14 @@ const restricted = (field: string): boolean => field !== "*";
  */
 export function eventBridgeCron(unixCron: string): string {
     const fields = unixCron.trim().split(/\s+/);
-    if (fields.length !== 5) throw new Error(`BackupBucket schedule "${unixCron}" must have five fields (minute hour day-of-month month day-of-week).`);
+    if (fields.length !== 5) throw argError("schedule", unixCron, "five fields (minute hour day-of-month month day-of-week)");
     const [minute, hour, dayOfMonth, month, dayOfWeek] = fields;
     const check = (what: string, field: string, min: number, max: number): void => {
         try {
             expandCronField(field, min, max);
         } catch (e) {
-            throw new Error(`BackupBucket schedule "${unixCron}": the ${what} field ${(e as Error).message}.`);
+            if (e instanceof ComponentArgError) throw argError("schedule", unixCron, `a cron expression whose ${what} field is ${e.allowed} (not ${JSON.stringify(e.value)})`);
+            throw e;
         }
     };
     check("minute", minute, 0, 59);
@@ -47,9 +49,7 @@ export function eventBridgeCron(unixCron: string): string {
     check("month", month, 1, 12);
     check("day-of-week", dayOfWeek, 0, 7);
     if (restricted(dayOfMonth) && restricted(dayOfWeek)) {
-        throw new Error(
-            `BackupBucket schedule "${unixCron}" restricts both the day of the month and the day of the week, which EventBridge Scheduler cannot express: keep one of them "*".`,
-        );
+        throw argError("schedule", unixCron, `a day of the month or a day of the week, not both (EventBridge Scheduler cannot express both): keep one of them "*"`);
     }
     const weekdays = restricted(dayOfWeek) ? [...new Set(expandCronField(dayOfWeek, 0, 7).map((d) => (d % 7) + 1))].sort((a, b) => a - b).join(",") : "?";
     return `cron(${minute} ${hour} ${restricted(dayOfWeek) ? "?" : dayOfMonth} ${month} ${weekdays} *)`;

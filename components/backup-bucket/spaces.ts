@@ -3,6 +3,7 @@
  * restic repository URL, name checks. Pure, tested on its own.
  */
 import type * as digitalocean from "@pulumi/digitalocean";
+import { argError } from "../shared/errors";
 
 /** Days after which an unfinished multipart upload (an interrupted backup) is cleaned up. */
 export const abortMultipartAfterDays = 7;
@@ -22,7 +23,7 @@ export const abortMultipartAfterDays = 7;
  */
 export function spacesLifecycleRules(noncurrentVersionDays: number): digitalocean.types.input.SpacesBucketLifecycleRule[] {
     if (!Number.isInteger(noncurrentVersionDays) || noncurrentVersionDays < 1) {
-        throw new Error(`BackupBucket noncurrentVersionDays must be a whole number of days, at least 1; got ${noncurrentVersionDays}.`);
+        throw argError("noncurrentVersionDays", noncurrentVersionDays, "a whole number of days, at least 1");
     }
     return [
         {
@@ -49,15 +50,13 @@ const BUCKET = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 
 export function validateSpacesRegion(region: string): void {
     if (!REGION.test(region)) {
-        throw new Error(`BackupBucket repository.region must be a DigitalOcean Spaces region such as "fra1" or "nyc3"; got "${region}".`);
+        throw argError("repository.region", region, `a DigitalOcean Spaces region such as "fra1" or "nyc3"`);
     }
 }
 
 export function validateBucketName(bucketName: string): void {
     if (!BUCKET.test(bucketName)) {
-        throw new Error(
-            `BackupBucket repository.bucketName must be 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit; got "${bucketName}".`,
-        );
+        throw argError("repository.bucketName", bucketName, "3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit");
     }
 }
 

@@ -4,6 +4,7 @@
  * file serves the Docker payload (the caller's defaults) and a server run on 127.0.0.1.
  */
 import type { MaxmemoryPolicy } from "./index";
+import { argError } from "../shared/errors";
 
 /** Smallest container budget accepted: Redis itself, client buffers and a fork need room. */
 export const minRedisMemoryMiB = 64;
@@ -16,7 +17,7 @@ export const minRedisMemoryMiB = 64;
  */
 export function redisMaxmemoryMb(memoryMiB: number): number {
     if (!Number.isInteger(memoryMiB) || memoryMiB < minRedisMemoryMiB) {
-        throw new Error(`The Redis memory budget is ${memoryMiB} MiB; give it a whole number of at least ${minRedisMemoryMiB} MiB.`);
+        throw argError("memoryMiB", memoryMiB, `a whole number of at least ${minRedisMemoryMiB} MiB for Redis`, { where: "redis.conf" });
     }
     return Math.floor((memoryMiB * 3) / 4);
 }
@@ -70,16 +71,16 @@ const isInt = (n: number): boolean => Number.isInteger(n);
 /** redis.conf for one cache. Holds the password: write it 0600 and keep the content secret. */
 export function renderRedisConf(o: RedisConfOptions): string {
     const maxmemoryMb = redisMaxmemoryMb(o.memoryMiB);
-    if (!isInt(o.port) || o.port < 1 || o.port > 65535) throw new Error(`The Redis port is ${o.port}; use a TCP port from 1 to 65535.`);
-    if (o.bind.length === 0) throw new Error(`bind is empty; give at least one address, e.g. "127.0.0.1".`);
-    if (o.password.length < 16) throw new Error("The Redis password must be at least 16 characters long.");
+    if (!isInt(o.port) || o.port < 1 || o.port > 65535) throw argError("port", o.port, "a TCP port from 1 to 65535", { where: "redis.conf" });
+    if (o.bind.length === 0) throw argError("bind", o.bind, `at least one address, e.g. "127.0.0.1"`, { where: "redis.conf" });
+    if (o.password.length < 16) throw argError("password", o.password, "at least 16 characters", { where: "redis.conf", secret: true });
     const timeout = o.timeoutSeconds ?? 0;
     const keepalive = o.tcpKeepaliveSeconds ?? 300;
-    if (!isInt(timeout) || timeout < 0) throw new Error(`timeoutSeconds is ${timeout}; use whole seconds, 0 to never close idle clients.`);
-    if (!isInt(keepalive) || keepalive < 0) throw new Error(`tcpKeepaliveSeconds is ${keepalive}; use whole seconds, 0 to turn keepalive off.`);
+    if (!isInt(timeout) || timeout < 0) throw argError("timeoutSeconds", timeout, "a whole number of seconds, 0 to never close idle clients", { where: "redis.conf" });
+    if (!isInt(keepalive) || keepalive < 0) throw argError("tcpKeepaliveSeconds", keepalive, "a whole number of seconds, 0 to turn keepalive off", { where: "redis.conf" });
     const renamed = o.renamedCommands ?? defaultRenamedCommands;
     for (const cmd of Object.keys(renamed)) {
-        if (!/^[A-Za-z-]+$/.test(cmd)) throw new Error(`rename-command "${cmd}" is not a Redis command name.`);
+        if (!/^[A-Za-z-]+$/.test(cmd)) throw argError("renamedCommands", cmd, "Redis command names (letters and -)", { where: "redis.conf" });
     }
 
     const lines = [

@@ -9,6 +9,7 @@ import { type DatabaseArgs, type NormalizedDatabaseArgs, normalizeDatabaseArgs }
 import { bootstrapLogGroupName, createDatabaseBootstrap } from "./bootstrap/aws";
 import { rdsMonitoringPolicyArn, rdsMonitoringTrustPolicy } from "./monitoring-role";
 import { postgresConnectionUrl, postgresParameterFamily, postgresParameters } from "./postgres";
+import { argError, ComponentArgError } from "../shared/errors";
 
 /** Where the database lives: isolated subnets (no route to or from the internet) of one VPC. */
 export interface AwsDatabaseNetwork {
@@ -75,16 +76,18 @@ export type NormalizedAwsDatabaseArgs = NormalizedDatabaseArgs & { instanceClass
 /** Applies the neutral defaults plus the AWS-only ones, and checks them. */
 export function normalizeAwsDatabaseArgs(name: string, args: AwsDatabaseArgs): NormalizedAwsDatabaseArgs {
     const { network, instanceClass, ...neutral } = args;
-    if (!network) throw new Error(`network is required for the ${name} Postgres database: pass { vpcId, isolatedSubnetIds }.`);
+    if (!network) throw argError("network", undefined, "{ vpcId, isolatedSubnetIds }");
     const cls = instanceClass ?? "db.t4g.medium";
     const username = (neutral.username ?? "app").toLowerCase();
     if (username === rdsMasterUsername || username === backupRoleName) {
-        throw new Error(
-            `username "${neutral.username}" is not valid for the ${name} Postgres database on aws: "${rdsMasterUsername}" is the RDS master user and "${backupRoleName}" the backup job's role; choose another name for the app's role.`,
+        throw argError(
+            "username",
+            neutral.username,
+            `a name other than "${rdsMasterUsername}" (the RDS master user) and "${backupRoleName}" (the backup job's role) for the app's role`,
         );
     }
     if (!/^db\.[a-z0-9]+\.[a-z0-9]+$/.test(cls)) {
-        throw new Error(`instanceClass "${cls}" is not valid for the ${name} Postgres database; use an RDS instance class such as "db.t4g.medium".`);
+        throw argError("instanceClass", cls, `an RDS instance class such as "db.t4g.medium"`);
     }
     return { ...normalizeDatabaseArgs(name, neutral), instanceClass: cls, network };
 }
@@ -311,7 +314,7 @@ export class AwsDatabase extends SlipwayComponent {
         this.port = instance.port;
         this.databaseName = instance.dbName;
         this.masterSecretArn = instance.masterUserSecrets.apply((s) => {
-            if (!s?.[0]?.secretArn) throw new Error(`the ${name} database reports no master user secret although manageMasterUserPassword is set`);
+            if (!s?.[0]?.secretArn) throw new Error(`Internal: the ${name} database reports no master user secret although manageMasterUserPassword is set`); // RDS always reports it when the flag is set: a provider or mock fault, not the user's input
             return s[0].secretArn;
         });
 
@@ -392,7 +395,7 @@ export class AwsDatabase extends SlipwayComponent {
 
     private requireReplica(what: string): aws.rds.Instance {
         if (!this.replica) {
-            throw new Error(`${what}: the ${this.baseName} database has no read replica. Enable it with \`readReplica: true\`.`);
+            throw new ComponentArgError({ component: "Database", resourceName: this.baseName, key: "readReplica", value: false, allowed: `true to use ${what}` });
         }
         return this.replica;
     }

@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 /**
  * Pure renderers for a self-run PostgreSQL: postgresql.conf tuned from a memory budget,
  * pg_hba.conf, and the shell that applies a changed config. Every address, port and path is an
@@ -26,7 +27,7 @@ const isInt = (n: number): boolean => Number.isInteger(n);
  */
 export function postgresMemorySettings(memoryMiB: number, maxConnections: number): PostgresMemorySettings {
     if (!isInt(memoryMiB) || memoryMiB < minPostgresMemoryMiB) {
-        throw new Error(`The PostgreSQL memory budget is ${memoryMiB} MiB; give it a whole number of at least ${minPostgresMemoryMiB} MiB.`);
+        throw argError("memoryMiB", memoryMiB, `a whole number of at least ${minPostgresMemoryMiB} MiB for PostgreSQL`, { where: "postgresql.conf" });
     }
     checkMaxConnections(maxConnections);
     const sharedBuffersMb = Math.floor(memoryMiB / 4);
@@ -40,7 +41,7 @@ export function postgresMemorySettings(memoryMiB: number, maxConnections: number
 
 function checkMaxConnections(maxConnections: number): void {
     if (!isInt(maxConnections) || maxConnections < 10 || maxConnections > 5000) {
-        throw new Error(`max_connections is ${maxConnections}; use a whole number from 10 to 5000 (put a pooler in front for more).`);
+        throw argError("maxConnections", maxConnections, "a whole number from 10 to 5000 (put a pooler in front for more)", { where: "postgresql.conf" });
     }
 }
 
@@ -104,11 +105,11 @@ export interface PostgresConfOptions {
 export function renderPostgresConf(o: PostgresConfOptions): string {
     const maxConnections = o.maxConnections ?? 100;
     const mem = postgresMemorySettings(o.memoryMiB, maxConnections);
-    if (!isInt(o.port) || o.port < 1 || o.port > 65535) throw new Error(`The PostgreSQL port is ${o.port}; use a TCP port from 1 to 65535.`);
-    if (o.listenAddresses.length === 0) throw new Error(`listenAddresses is empty; give at least one address, e.g. "127.0.0.1" or "*".`);
-    if (!isInt(o.slowQueryMs) || o.slowQueryMs < -1) throw new Error(`slowQueryMs is ${o.slowQueryMs}; use whole milliseconds, 0 to log every statement or -1 for none.`);
+    if (!isInt(o.port) || o.port < 1 || o.port > 65535) throw argError("port", o.port, "a TCP port from 1 to 65535", { where: "postgresql.conf" });
+    if (o.listenAddresses.length === 0) throw argError("listenAddresses", o.listenAddresses, `at least one address, e.g. "127.0.0.1" or "*"`, { where: "postgresql.conf" });
+    if (!isInt(o.slowQueryMs) || o.slowQueryMs < -1) throw argError("slowQueryMs", o.slowQueryMs, "a whole number of milliseconds, 0 to log every statement or -1 to turn it off", { where: "postgresql.conf" });
     const maxWalSizeMb = o.maxWalSizeMb ?? 2048;
-    if (!isInt(maxWalSizeMb) || maxWalSizeMb < 64) throw new Error(`maxWalSizeMb is ${maxWalSizeMb}; use a whole number of at least 64.`);
+    if (!isInt(maxWalSizeMb) || maxWalSizeMb < 64) throw argError("maxWalSizeMb", maxWalSizeMb, "a whole number of MB of at least 64", { where: "postgresql.conf" });
     const statStatements = o.statStatements ?? true;
 
     const lines: string[] = [
@@ -184,9 +185,9 @@ export function renderPostgresConf(o: PostgresConfOptions): string {
 
 function archiveLines(a: PostgresConfOptions["archive"]): string[] {
     if (!a) return [];
-    if (!a.directory.startsWith("/")) throw new Error(`The WAL archive directory must be an absolute path; got "${a.directory}".`);
+    if (!a.directory.startsWith("/")) throw argError("archive.directory", a.directory, "an absolute path", { where: "postgresql.conf" });
     if (!isInt(a.timeoutSeconds) || a.timeoutSeconds < 30 || a.timeoutSeconds > 300) {
-        throw new Error(`The WAL archive timeout is ${a.timeoutSeconds} s; use 30 to 300 (each forced switch archives a 16 MB segment, compressed in the repository).`);
+        throw argError("archive.timeoutSeconds", a.timeoutSeconds, "a whole number of seconds from 30 to 300 (each forced switch archives a 16 MB segment, compressed in the repository)", { where: "postgresql.conf" });
     }
     return [
         "# Continuous archiving (point-in-time recovery): a finished segment goes to the spool, which",
@@ -231,9 +232,9 @@ function isHbaAddress(a: string): boolean {
  * addresses, replication) has no matching line and is refused.
  */
 export function renderPgHba(o: PgHbaOptions): string {
-    if (o.clients.length === 0) throw new Error(`pg_hba clients is empty; give the client networks, e.g. "samenet" or "127.0.0.1/32".`);
+    if (o.clients.length === 0) throw argError("clients", o.clients, `at least one client network, e.g. "samenet" or "127.0.0.1/32"`, { where: "pg_hba.conf" });
     for (const c of o.clients) {
-        if (!isHbaAddress(c)) throw new Error(`pg_hba client "${c}" is not valid; use a CIDR block such as 10.0.0.0/24 or ::1/128, or "samenet".`);
+        if (!isHbaAddress(c)) throw argError("clients", c, `CIDR blocks such as 10.0.0.0/24 or ::1/128, or "samenet"`, { where: "pg_hba.conf" });
     }
     const hostType = o.requireSsl ? "hostssl" : "host";
     const row = (...cols: string[]): string => cols.map((c, i) => (i < cols.length - 1 ? c.padEnd(10) : c)).join(" ");

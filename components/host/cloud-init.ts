@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { containerLogOptions } from "../shared/docker";
 import { shellQuote } from "../shared/host-files";
 import { minRsaBits, pubkeyAcceptedAlgorithms, userKeyProblem } from "./ssh-keys";
+import { argError } from "../shared/errors";
 
 /** Everything the droplet's first boot needs; every path and name is an option. */
 export interface CloudInitOptions {
@@ -45,22 +46,22 @@ const unixName = /^[a-z_][a-z0-9_-]{0,31}$/;
 const safePath = /^\/[A-Za-z0-9._/-]+$/;
 
 function check(o: CloudInitOptions): void {
-    if (!unixName.test(o.user)) throw new Error(`user "${o.user}" is not a valid Unix user name.`);
+    if (!unixName.test(o.user)) throw argError("user", o.user, "a Unix user name (a lowercase letter or _, then up to 31 lowercase letters, digits, _ or -)", { where: "cloud-init" });
     if (!safePath.test(o.dataDir) || posix.normalize(o.dataDir) !== o.dataDir || o.dataDir === "/") {
-        throw new Error(`dataDir "${o.dataDir}" must be a normalised absolute path other than / (letters, digits, . _ - /).`);
+        throw argError("dataDir", o.dataDir, "a normalised absolute path other than / (letters, digits, . _ - /)", { where: "cloud-init" });
     }
-    if (!safePath.test(o.volumeDevice)) throw new Error(`volumeDevice "${o.volumeDevice}" must be an absolute device path.`);
-    if (!/^[A-Za-z0-9_-]{1,16}$/.test(o.volumeLabel)) throw new Error(`volumeLabel "${o.volumeLabel}" must be 1–16 letters, digits, _ or -.`);
-    if (!Number.isInteger(o.volumeWaitSeconds) || o.volumeWaitSeconds < 1) throw new Error(`volumeWaitSeconds must be a positive whole number.`);
-    if (!Number.isInteger(o.swapGb) || o.swapGb < 0 || o.swapGb > 64) throw new Error(`swapGb is ${o.swapGb}; it must be a whole number from 0 to 64.`);
+    if (!safePath.test(o.volumeDevice)) throw argError("volumeDevice", o.volumeDevice, "an absolute device path", { where: "cloud-init" });
+    if (!/^[A-Za-z0-9_-]{1,16}$/.test(o.volumeLabel)) throw argError("volumeLabel", o.volumeLabel, "1–16 letters, digits, _ or -", { where: "cloud-init" });
+    if (!Number.isInteger(o.volumeWaitSeconds) || o.volumeWaitSeconds < 1) throw argError("volumeWaitSeconds", o.volumeWaitSeconds, "a positive whole number of seconds", { where: "cloud-init" });
+    if (!Number.isInteger(o.swapGb) || o.swapGb < 0 || o.swapGb > 64) throw argError("swapGb", o.swapGb, "a whole number of GiB from 0 (no swap) to 64", { where: "cloud-init" });
     if (o.automaticRebootTime !== false && !/^([01]\d|2[0-3]):[0-5]\d$/.test(o.automaticRebootTime)) {
-        throw new Error(`automaticRebootTime "${o.automaticRebootTime}" must be HH:MM (UTC) or false.`);
+        throw argError("automaticRebootTime", o.automaticRebootTime, "HH:MM (UTC) or false", { where: "cloud-init" });
     }
-    if (o.authorizedKeys.length === 0) throw new Error(`At least one authorized key is needed, or nobody could log in as ${o.user}.`);
+    if (o.authorizedKeys.length === 0) throw argError("authorizedKeys", o.authorizedKeys, `at least one key, or nobody could log in as ${o.user}`, { where: "cloud-init" });
     for (const k of o.authorizedKeys) {
         // The key types sshd's PubkeyAcceptedAlgorithms accepts (./ssh-keys.ts); a refused key would lock its owner out.
         const problem = /[\r\n]/.test(k.trim()) ? `"${k.slice(0, 40)}…" is not a single OpenSSH public key line.` : userKeyProblem(k);
-        if (problem) throw new Error(`authorizedKeys: ${problem}`);
+        if (problem) throw argError("authorizedKeys", `${k.slice(0, 40)}…`, `OpenSSH public key lines sshd accepts (${problem.replace(/\.$/, "")})`, { where: "cloud-init" });
     }
 }
 

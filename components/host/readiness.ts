@@ -1,4 +1,5 @@
 import { shellQuote } from "../shared/host-files";
+import { argError } from "../shared/errors";
 
 export interface ReadinessOptions {
     /** The data directory that must be the mounted volume before anything writes to it. */
@@ -22,9 +23,9 @@ export interface ReadinessOptions {
  * Its stdout is the gate's output the Docker provider's host waits on.
  */
 export function readinessScript(o: ReadinessOptions): string {
-    if (!o.dataDir.startsWith("/")) throw new Error(`dataDir must be an absolute path, got "${o.dataDir}".`);
+    if (!o.dataDir.startsWith("/")) throw argError("dataDir", o.dataDir, "an absolute path", { where: "the readiness script" });
     for (const d of o.dataSubdirs) {
-        if (!/^[a-z0-9][a-z0-9._-]*$/.test(d)) throw new Error(`data subdirectory "${d}" must be one plain directory name.`);
+        if (!/^[a-z0-9][a-z0-9._-]*$/.test(d)) throw argError("dataSubdirs", d, "plain directory names (lowercase letters, digits, ., _ and -), one level each", { where: "the readiness script" });
     }
     const dir = shellQuote(o.dataDir);
     return [

@@ -1,5 +1,6 @@
 import { shellQuote } from "../shared/host-files";
 import { userKeyProblem } from "./ssh-keys";
+import { argError } from "../shared/errors";
 
 /** The Unix account everything deploys as (in the docker group, no sudo). */
 export const deployUser = "deploy";
@@ -8,7 +9,7 @@ export const deployUser = "deploy";
 export function knownHostsLine(address: string, publicKey: string): string {
     const key = publicKey.trim().split(/\s+/).slice(0, 2).join(" ");
     if (!/^ssh-ed25519 [A-Za-z0-9+/]+={0,3}$/.test(key)) {
-        throw new Error(`The pinned host key must be an OpenSSH ssh-ed25519 public key line, got "${publicKey.slice(0, 40)}…".`);
+        throw argError("publicKey", `${publicKey.slice(0, 40)}…`, "an OpenSSH ssh-ed25519 public key line (the pinned host key)", { where: "known_hosts" });
     }
     return `${address} ${key}`;
 }
@@ -29,7 +30,7 @@ export interface SshClientOptions {
 export function sshClientOptions(o: SshClientOptions): string[] {
     if (/[%$\n]/.test(o.knownHostsLine)) {
         // ssh expands %-tokens and ${ENV} in KnownHostsCommand arguments.
-        throw new Error(`The known_hosts line must not contain %, $ or a newline: "${o.knownHostsLine}".`);
+        throw argError("knownHostsLine", o.knownHostsLine, "a known_hosts line without %, $ or a newline", { where: "ssh options" });
     }
     const opts = [
         "-o", "BatchMode=yes",
@@ -58,7 +59,7 @@ export function authorizedKeysFile(deployPublicKey: string, userKeys: readonly s
     const keys = [deployPublicKey, ...userKeys].map((k) => k.trim());
     for (const k of keys) {
         const problem = userKeyProblem(k);
-        if (problem) throw new Error(problem);
+        if (problem) throw argError("userKeys", `${k.slice(0, 40)}…`, `OpenSSH public key lines sshd accepts (${problem.replace(/\.$/, "")})`, { where: "authorized_keys" });
     }
     return `${[...new Set(keys)].join("\n")}\n`;
 }
@@ -72,7 +73,7 @@ export function authorizedKeysFile(deployPublicKey: string, userKeys: readonly s
 export function authorizedKeysScript(deployPublicKey: string): string {
     const key = deployPublicKey.trim();
     const problem = userKeyProblem(key);
-    if (problem) throw new Error(problem);
+    if (problem) throw argError("deployPublicKey", `${key.slice(0, 40)}…`, `an OpenSSH public key line sshd accepts (${problem.replace(/\.$/, "")})`, { where: "authorized_keys" });
     return [
         "set -eu",
         "umask 077",

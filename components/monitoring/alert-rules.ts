@@ -4,6 +4,7 @@ import type { MonitoringThresholds } from "./index";
 import { jobNames } from "./prometheus-yml";
 import { pitrMetrics } from "../backup-bucket/pitr";
 import { renderedBy, toYaml } from "./yaml-text";
+import { argError } from "../shared/errors";
 
 export interface AlertRulesOptions {
     /** The neutral thresholds, defaults applied (`normalizeMonitoringArgs(...).thresholds`). */
@@ -98,9 +99,9 @@ const tlsProbe = { job: jobNames.blackboxTls, instance: "example.com:443" };
 function check(o: AlertRulesOptions): { tlsDays: number; backupHours: number } {
     const tlsDays = o.tlsExpiryDays ?? 14;
     const backupHours = o.backupMaxAgeHours ?? 26;
-    if (!Number.isFinite(tlsDays) || tlsDays <= 0) throw new Error(`Alert rules tlsExpiryDays must be a positive number of days; got ${tlsDays}.`);
-    if (!Number.isFinite(backupHours) || backupHours < 1) throw new Error(`Alert rules backupMaxAgeHours must be at least 1 hour; got ${backupHours}.`);
-    if (!o.dataMountpoint.startsWith("/")) throw new Error(`Alert rules dataMountpoint must be an absolute path; got "${o.dataMountpoint}".`);
+    if (!Number.isFinite(tlsDays) || tlsDays <= 0) throw argError("tlsExpiryDays", tlsDays, "a positive number of days", { where: "alert rules" });
+    if (!Number.isFinite(backupHours) || backupHours < 1) throw argError("backupMaxAgeHours", backupHours, "at least 1 hour", { where: "alert rules" });
+    if (!o.dataMountpoint.startsWith("/")) throw argError("dataMountpoint", o.dataMountpoint, "an absolute path", { where: "alert rules" });
     return { tlsDays, backupHours };
 }
 
@@ -126,11 +127,11 @@ export function durationMs(d: string): number | undefined {
 function withForOverrides(defs: AlertDefinition[], overrides: Record<string, string>): AlertDefinition[] {
     for (const [alert, d] of Object.entries(overrides)) {
         const own = defs.filter((x) => x.rule.alert === alert);
-        if (own.length === 0) throw new Error(`Alert rules forOverrides names "${alert}", which is not an alert; known: ${[...new Set(defs.map((x) => x.rule.alert))].join(", ")}.`);
+        if (own.length === 0) throw argError("forOverrides", alert, `names of alerts: ${[...new Set(defs.map((x) => x.rule.alert))].join(", ")}`, { where: "alert rules" });
         const ms = durationMs(d);
-        if (ms === undefined) throw new Error(`Alert rules forOverrides.${alert} is "${d}"; expected a Prometheus duration such as 5s or 1m.`);
+        if (ms === undefined) throw argError(`forOverrides.${alert}`, d, "a Prometheus duration such as 5s or 1m", { where: "alert rules" });
         for (const x of own) {
-            if (ms > (durationMs(x.rule.for) ?? 0)) throw new Error(`Alert rules forOverrides.${alert} is "${d}", longer than the rule's own ${x.rule.for}; it may only shorten it.`);
+            if (ms > (durationMs(x.rule.for) ?? 0)) throw argError(`forOverrides.${alert}`, d, `at most the rule's own ${x.rule.for}: an override may only shorten it`, { where: "alert rules" });
         }
     }
     return defs.map((x) => (overrides[x.rule.alert] === undefined ? x : { ...x, rule: { ...x.rule, for: overrides[x.rule.alert] } }));
@@ -639,7 +640,7 @@ function testGroup(rule: AlertRule, c: RuleCase) {
  * must make it fire (with exact labels and annotations) and one whose series must leave it quiet.
  */
 export function renderAlertRuleTests(o: AlertRuleTestsOptions): string {
-    if (o.ruleFiles.length === 0) throw new Error("The alert rule tests need the rules file; pass ruleFiles.");
+    if (o.ruleFiles.length === 0) throw argError("ruleFiles", o.ruleFiles, "the rules file under test", { where: "alert rule tests" });
     const tests = alertDefinitions(o).flatMap((d) => [...(d.firing ? [testGroup(d.rule, d.firing)] : []), testGroup(d.rule, d.quiet)]);
     return toYaml({ rule_files: [...o.ruleFiles], evaluation_interval: "1m", tests }, renderedBy("promtool unit tests of the alert rules"));
 }

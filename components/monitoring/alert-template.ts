@@ -12,14 +12,15 @@ export function expandAnnotation(template: string, labels: Record<string, string
         const label = /^ \$labels\.([A-Za-z_][A-Za-z0-9_]*) $/.exec(inner);
         if (label) {
             const v = labels[label[1]];
-            if (v === undefined) throw new Error(`Annotation ${JSON.stringify(template)} reads label ${label[1]}, which the alert does not have.`);
+            // The templates and test cases are ours (alert-rules.ts): a mismatch is our bug, not input.
+            if (v === undefined) throw new Error(`Internal: annotation ${JSON.stringify(template)} reads label ${label[1]}, which the alert does not have.`);
             return v;
         }
         const printf = /^ \$value \| printf "%\.(\d)f" $/.exec(inner);
         if (printf) {
-            if (value === undefined) throw new Error(`Annotation ${JSON.stringify(template)} prints $value; the test case must give it.`);
+            if (value === undefined) throw new Error(`Internal: annotation ${JSON.stringify(template)} prints $value; the test case must give it.`);
             return value.toFixed(Number(printf[1]));
         }
-        throw new Error(`Annotation template form ${whole} is not supported by expandAnnotation.`);
+        throw new Error(`Internal: annotation template form ${whole} is not supported by expandAnnotation.`);
     });
 }

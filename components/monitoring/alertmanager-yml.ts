@@ -1,4 +1,5 @@
 import { renderedBy, toYaml } from "./yaml-text";
+import { argError } from "../shared/errors";
 
 export interface AlertmanagerYmlOptions {
     /** Email delivery: the recipients and the SMTP relay that sends to them. @default no email */
@@ -50,7 +51,7 @@ const duration = /^\d+(ms|s|m|h|d|w|y)$/;
 const httpUrl = /^https?:\/\/\S+$/;
 
 function checkDuration(what: string, value: string): string {
-    if (!duration.test(value)) throw new Error(`Alertmanager ${what} must be a duration such as 30s, 5m or 4h; got "${value}".`);
+    if (!duration.test(value)) throw argError(what, value, "a duration such as 30s, 5m or 4h", { where: "alertmanager.yml" });
     return value;
 }
 
@@ -70,12 +71,12 @@ export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
     const receiver: Record<string, unknown> = { name: receiverNames.notify };
     if (o.email) {
         const { smtp, to } = o.email;
-        if (to.length === 0) throw new Error("Alertmanager email needs at least one recipient in `to`.");
+        if (to.length === 0) throw argError("email.to", to, "at least one recipient", { where: "alertmanager.yml" });
         if (!/^[A-Za-z0-9.-]+:\d{1,5}$/.test(smtp.smarthost)) {
-            throw new Error(`Alertmanager smtp.smarthost must be host:port, e.g. smtp.example.com:587; got "${smtp.smarthost}".`);
+            throw argError("smtp.smarthost", smtp.smarthost, "host:port, e.g. smtp.example.com:587", { where: "alertmanager.yml" });
         }
         if ((smtp.username === undefined) !== (smtp.password === undefined)) {
-            throw new Error("Alertmanager SMTP authentication needs both smtp.username and smtp.password (or neither).");
+            throw argError(smtp.username === undefined ? "smtp.username" : "smtp.password", undefined, "both smtp.username and smtp.password for authentication, or neither", { where: "alertmanager.yml" });
         }
         Object.assign(global, {
             smtp_smarthost: smtp.smarthost,
@@ -86,9 +87,9 @@ export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
         receiver.email_configs = to.map((address) => ({ to: address, send_resolved: true }));
     }
     if (o.slack) {
-        if (!o.slack.apiUrlFile.startsWith("/")) throw new Error(`Alertmanager slack.apiUrlFile must be an absolute path inside the container; got "${o.slack.apiUrlFile}".`);
+        if (!o.slack.apiUrlFile.startsWith("/")) throw argError("slack.apiUrlFile", o.slack.apiUrlFile, "an absolute path inside the container", { where: "alertmanager.yml" });
         if (o.slack.channel !== undefined && !/^[#@]?[\w.-]{1,80}$/.test(o.slack.channel)) {
-            throw new Error(`Alertmanager slack.channel must be a Slack channel such as #ops; got "${o.slack.channel}".`);
+            throw argError("slack.channel", o.slack.channel, "a Slack channel such as #ops", { where: "alertmanager.yml" });
         }
         receiver.slack_configs = [
             {
@@ -101,7 +102,7 @@ export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
         ];
     }
     if (o.webhookUrl !== undefined) {
-        if (!httpUrl.test(o.webhookUrl)) throw new Error("Alertmanager webhookUrl must be an http(s) URL.");
+        if (!httpUrl.test(o.webhookUrl)) throw argError("webhookUrl", o.webhookUrl, "an http(s) URL", { where: "alertmanager.yml", secret: true });
         receiver.webhook_configs = [{ url: o.webhookUrl, send_resolved: true }];
     }
     const notifies = o.email !== undefined || o.webhookUrl !== undefined || o.slack !== undefined;
@@ -110,7 +111,7 @@ export function renderAlertmanagerYml(o: AlertmanagerYmlOptions): string {
     let watchdogReceiver: string = receiverNames.none;
     let watchdogRepeat = "1h";
     if (o.deadMansSwitch) {
-        if (!httpUrl.test(o.deadMansSwitch.url)) throw new Error("Alertmanager deadMansSwitch.url must be an http(s) URL.");
+        if (!httpUrl.test(o.deadMansSwitch.url)) throw argError("deadMansSwitch.url", o.deadMansSwitch.url, "an http(s) URL", { where: "alertmanager.yml", secret: true });
         watchdogRepeat = checkDuration("deadMansSwitch.repeatInterval", o.deadMansSwitch.repeatInterval ?? "1m");
         watchdogReceiver = receiverNames.deadMansSwitch;
         // No resolved notifications: the switch's only signal is the heartbeat stopping.

@@ -8,7 +8,7 @@ import { dashboardBody, dashboardConsoleUrl } from "./dashboard";
 import { type MonitoringArgs, normalizeMonitoringArgs } from "./index";
 import { type ForwarderSecret, forwarderRuntime, forwarderSource, forwarderTimeoutSeconds } from "./notify-forwarder";
 import { forwarderRolePolicy, forwarderTrustPolicy, rdsEventCategories, topicKeyPolicy, topicPolicy } from "./policy";
-import { withComponent } from "../shared/errors";
+import { withComponent, argError, ComponentArgError } from "../shared/errors";
 
 /** What the alarms and the dashboard watch on the AWS target. */
 export interface MonitoringTargets {
@@ -253,23 +253,23 @@ export const backupMetricsFilterId = "slipway-backup-writes";
 /** Checks the parts of the targets that decide how many resources there are. */
 export function validateMonitoringTargets(t: MonitoringTargets): void {
     if (!Number.isInteger(t.cacheNodeCount) || t.cacheNodeCount < 0) {
-        throw new Error(`Monitoring targets.cacheNodeCount must be a whole number of at least 0; got ${t.cacheNodeCount}.`);
+        throw argError("targets.cacheNodeCount", t.cacheNodeCount, "a whole number of at least 0");
     }
     if (!Number.isFinite(t.dbStorageGb) || t.dbStorageGb <= 0) {
-        throw new Error(`Monitoring targets.dbStorageGb must be the database's allocated storage in GB (above 0); got ${t.dbStorageGb}.`);
+        throw argError("targets.dbStorageGb", t.dbStorageGb, "the database's allocated storage in GB (above 0)");
     }
     const nats = t.natGatewayCount ?? 0;
     if (!Number.isInteger(nats) || nats < 0) {
-        throw new Error(`Monitoring targets.natGatewayCount must be a whole number of at least 0; got ${t.natGatewayCount}.`);
+        throw argError("targets.natGatewayCount", t.natGatewayCount, "a whole number of at least 0");
     }
     if (nats > 0 && t.natGatewayIds === undefined) {
-        throw new Error(`Monitoring targets.natGatewayCount is ${nats} but natGatewayIds is not set; pass the network's natGatewayIds.`);
+        throw argError("targets.natGatewayIds", undefined, `the network's natGatewayIds (natGatewayCount is ${nats})`);
     }
     if (t.dbMaxStorageGb !== undefined && (!Number.isFinite(t.dbMaxStorageGb) || t.dbMaxStorageGb < t.dbStorageGb)) {
-        throw new Error(`Monitoring targets.dbMaxStorageGb must be at least dbStorageGb (${t.dbStorageGb}); got ${t.dbMaxStorageGb}.`);
+        throw argError("targets.dbMaxStorageGb", t.dbMaxStorageGb, `at least dbStorageGb (${t.dbStorageGb})`);
     }
     if (t.dbMaxConnections !== undefined && (!Number.isInteger(t.dbMaxConnections) || t.dbMaxConnections < 1)) {
-        throw new Error(`Monitoring targets.dbMaxConnections must be a whole number of at least 1; got ${t.dbMaxConnections}.`);
+        throw argError("targets.dbMaxConnections", t.dbMaxConnections, "a whole number of at least 1");
     }
 }
 
@@ -295,18 +295,20 @@ interface ChannelArgs extends Receivers {
 /** The health check's settings with defaults applied, checked. */
 export function normalizeHealthCheck(h: HealthCheckArgs): { domain: string; path: string; searchString?: string; target: string } {
     if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(h.domain)) {
-        throw new Error(`Monitoring healthCheck.domain must be a DNS name such as app.example.com; got "${h.domain}".`);
+        throw argError("healthCheck.domain", h.domain, "a DNS name such as app.example.com");
     }
     if (h.region !== "us-east-1" && h.usEast1Provider === undefined) {
-        throw new Error(
-            `Monitoring healthCheck needs usEast1Provider when the component deploys to ${h.region}: Route 53 health-check metrics, and so the alarm on them and the topic it notifies, exist in us-east-1 only.`,
+        throw argError(
+            "healthCheck.usEast1Provider",
+            undefined,
+            `a us-east-1 provider when the component deploys to ${h.region}: Route 53 health-check metrics, and so the alarm on them and the topic it notifies, exist in us-east-1 only`,
         );
     }
     const path = h.path ?? "/health";
     // Route 53 takes at most 255 characters of path (ResourcePath) and of search string.
-    if (!/^\/\S{0,254}$/.test(path)) throw new Error(`Monitoring healthCheck.path must be an absolute URL path of at most 255 characters such as /health; got "${path}".`);
+    if (!/^\/\S{0,254}$/.test(path)) throw argError("healthCheck.path", path, "an absolute URL path of at most 255 characters such as /health");
     if (h.searchString !== undefined && (h.searchString.length < 1 || h.searchString.length > 255)) {
-        throw new Error(`Monitoring healthCheck.searchString must be 1 to 255 characters; got ${h.searchString.length}.`);
+        throw argError("healthCheck.searchString", h.searchString, "1 to 255 characters");
     }
     return { domain: h.domain.toLowerCase(), path, searchString: h.searchString, target: `https://${h.domain.toLowerCase()}${path}` };
 }
@@ -416,7 +418,7 @@ export class AwsMonitoring extends SlipwayComponent {
 
         const cacheIds = pulumi.output(t.cacheClusterIds).apply((ids) => {
             if (ids.length !== t.cacheNodeCount) {
-                throw new Error(`Monitoring targets.cacheNodeCount is ${t.cacheNodeCount} but cacheClusterIds has ${ids.length} ids; make them agree.`);
+                throw new ComponentArgError({ component: "Monitoring", resourceName: name, key: "targets.cacheNodeCount", value: t.cacheNodeCount, allowed: `the number of cacheClusterIds (${ids.length})` });
             }
             // A replication group reports its member clusters as an unordered set; sorting keeps
             // node n on the same cluster (…-00n) across refreshes, so alarms do not shuffle.
@@ -425,7 +427,7 @@ export class AwsMonitoring extends SlipwayComponent {
         const natCount = t.natGatewayCount ?? 0;
         const natIds = pulumi.output(t.natGatewayIds ?? []).apply((ids) => {
             if (ids.length !== natCount) {
-                throw new Error(`Monitoring targets.natGatewayCount is ${natCount} but natGatewayIds has ${ids.length} ids; make them agree.`);
+                throw new ComponentArgError({ component: "Monitoring", resourceName: name, key: "targets.natGatewayCount", value: natCount, allowed: `the number of natGatewayIds (${ids.length})` });
             }
             // In zone order (the network's order), so alarm n stays on the NAT of zone n.
             return ids;
@@ -568,7 +570,7 @@ export class AwsMonitoring extends SlipwayComponent {
         for (const email of c.emails) {
             const slug = emailSlug(email);
             if (slugs.has(slug)) {
-                throw new Error(`Monitoring alarmEmails: "${email}" is too similar to another address; list each address once.`);
+                throw argError("alarmEmails", email, "each address once (this one is too similar to another)");
             }
             slugs.add(slug);
             new aws.sns.TopicSubscription(n(`email-${slug}`), { topic: topic.arn, protocol: "email", endpoint: email }, o());

@@ -1,5 +1,6 @@
 import { blackboxModules } from "./prometheus-yml";
 import { renderedBy, toYaml } from "./yaml-text";
+import { argError } from "../shared/errors";
 
 export interface BlackboxYmlOptions {
     /** Seconds a probe may take. @default 10 */
@@ -23,7 +24,7 @@ export interface BlackboxYmlOptions {
 export function renderBlackboxYml(o: BlackboxYmlOptions = {}): string {
     const timeout = o.timeoutSeconds ?? 10;
     if (!Number.isInteger(timeout) || timeout < 1 || timeout > 60) {
-        throw new Error(`Blackbox timeoutSeconds must be a whole number from 1 to 60; got ${timeout}.`);
+        throw argError("timeoutSeconds", timeout, "a whole number of seconds from 1 to 60", { where: "blackbox.yml" });
     }
     const tls_config = {
         insecure_skip_verify: o.insecureSkipVerify ?? false,

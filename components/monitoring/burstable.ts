@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 /**
  * CPU credits of the burstable (T) classes. RDS (`db.t3.*`, `db.t4g.*`) and ElastiCache
  * (`cache.t3.*`, `cache.t4g.*`) use the EC2 figures of the same size: one credit is one vCPU
@@ -57,7 +58,7 @@ export function cpuCredits(cls: string): CpuCredits | undefined {
     const [, family, size] = cls.split(".");
     const found = families[family]?.[size];
     if (!found) {
-        throw new Error(`${cls} is a burstable class whose CPU credit rate Slipway does not know; use a t2, t3, t3a or t4g size from nano to 2xlarge, or a non-burstable class.`);
+        throw argError("instanceClass", cls, "a t2, t3, t3a or t4g size from nano to 2xlarge (burstable classes whose CPU credit rate Slipway knows), or a non-burstable class");
     }
     return { vcpus: found[0], creditsPerHour: found[1] };
 }

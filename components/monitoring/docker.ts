@@ -12,7 +12,7 @@ import { renderBlackboxYml } from "./blackbox-yml";
 import { buildDashboards, defaultDatasourceUid, renderDashboard, renderGrafanaDashboardProvider, renderGrafanaDatasources } from "./grafana";
 import { type MonitoringArgs, type NormalizedMonitoringArgs, normalizeMonitoringArgs, type SmtpSettings } from "./index";
 import { renderPrometheusYml } from "./prometheus-yml";
-import { withComponent, argError } from "../shared/errors";
+import { withComponent, argError, EnvironmentError } from "../shared/errors";
 
 /** What the Docker monitoring stack scrapes and probes. */
 export interface DockerMonitoringTargets {
@@ -326,7 +326,7 @@ export const fileOwnerProbe = "# slipway-file-owner";
 /** Parses the owner probe's output (`uid:gid` on its last line). */
 export function parseFileOwner(stdout: string): string {
     const last = stdout.trim().split("\n").pop()?.trim() ?? "";
-    if (!/^\d+:\d+$/.test(last)) throw new Error(`Could not read the owner of the host files (uid:gid) from the host; got "${last}".`);
+    if (!/^\d+:\d+$/.test(last)) throw new EnvironmentError(`Could not read the owner of the host files (uid:gid) from the host; got "${last}".`);
     return last;
 }
 

@@ -2,6 +2,7 @@ import type { MonitoringThresholds } from "./index";
 import { backupMetric } from "./alert-rules";
 import { jobNames } from "./prometheus-yml";
 import { renderedBy, toYaml } from "./yaml-text";
+import { argError } from "../shared/errors";
 
 /** The provisioned Prometheus data source every dashboard panel reads. */
 export interface GrafanaDatasourceOptions {
@@ -17,7 +18,7 @@ export const defaultDatasourceUid = "slipway-prometheus";
 
 /** provisioning/datasources/*.yaml: Prometheus, the default, read-only in the UI. */
 export function renderGrafanaDatasources(o: GrafanaDatasourceOptions): string {
-    if (!/^https?:\/\/\S+$/.test(o.url)) throw new Error(`Grafana datasource url must be an http(s) URL; got "${o.url}".`);
+    if (!/^https?:\/\/\S+$/.test(o.url)) throw argError("url", o.url, "an http(s) URL", { where: "the Grafana datasource" });
     const config = {
         apiVersion: 1,
         datasources: [
@@ -47,7 +48,7 @@ export interface GrafanaDashboardProviderOptions {
 
 /** provisioning/dashboards/*.yaml: the dashboards come from files and cannot be edited in the UI. */
 export function renderGrafanaDashboardProvider(o: GrafanaDashboardProviderOptions): string {
-    if (!o.dashboardsPath.startsWith("/")) throw new Error(`Grafana dashboardsPath must be absolute; got "${o.dashboardsPath}".`);
+    if (!o.dashboardsPath.startsWith("/")) throw argError("dashboardsPath", o.dashboardsPath, "an absolute path", { where: "the Grafana dashboards" });
     const config = {
         apiVersion: 1,
         providers: [

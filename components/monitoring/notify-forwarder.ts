@@ -134,6 +134,9 @@ export function alertmanagerPayload(a) {
     };
 }
 
+// A failed delivery, not a bad argument: Lambda reports the error and SNS retries the message.
+class DeliveryError extends Error {}
+
 async function post(fetchFn, url, body) {
     const res = await fetchFn(url, {
         method: "POST",
@@ -141,7 +144,7 @@ async function post(fetchFn, url, body) {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(5000),
     });
-    if (!res.ok) throw new Error("the receiver answered HTTP " + res.status);
+    if (!res.ok) throw new DeliveryError("the receiver answered HTTP " + res.status);
 }
 
 // Posts every record to every receiver; throws when any post failed (the URLs stay unlogged).
@@ -157,7 +160,7 @@ export async function deliver(event, { secret, fetch: fetchFn }) {
             if (r.status === "rejected") failures.push(posts[i][0] + " (" + alert.name + "): " + (r.reason?.message ?? r.reason));
         });
     }
-    if (failures.length > 0) throw new Error("alarm delivery failed: " + failures.join("; "));
+    if (failures.length > 0) throw new DeliveryError("alarm delivery failed: " + failures.join("; "));
     return { delivered: (event.Records ?? []).length };
 }
 

@@ -1,4 +1,5 @@
 import { renderedBy, toYaml } from "./yaml-text";
+import { argError } from "../shared/errors";
 
 /**
  * Scrape job names. The alert rules select series by them, so they are part of the contract
@@ -58,12 +59,12 @@ export interface PrometheusYmlOptions {
 const hostPort = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):\d{1,5}$/;
 
 function checkAddress(what: string, address: string): string {
-    if (!hostPort.test(address)) throw new Error(`Prometheus ${what} must be host:port (e.g. node-exporter:9100); got "${address}".`);
+    if (!hostPort.test(address)) throw argError(what, address, "host:port, e.g. node-exporter:9100", { where: "prometheus.yml" });
     return address;
 }
 
 function checkInterval(what: string, seconds: number): string {
-    if (!Number.isInteger(seconds) || seconds < 1) throw new Error(`Prometheus ${what} must be a whole number of seconds of at least 1; got ${seconds}.`);
+    if (!Number.isInteger(seconds) || seconds < 1) throw argError(what, seconds, "a whole number of seconds of at least 1", { where: "prometheus.yml" });
     return `${seconds}s`;
 }
 
@@ -91,17 +92,17 @@ const probeJob = (job: string, module: string, targets: string[], exporter: stri
 
 /** prometheus.yml: intervals, rule files, Alertmanager, and one scrape job per signal source. */
 export function renderPrometheusYml(o: PrometheusYmlOptions): string {
-    if (o.ruleFiles.length === 0) throw new Error("Prometheus needs at least one rule file; pass ruleFiles.");
-    if (o.alertmanagers.length === 0) throw new Error("Prometheus needs at least one Alertmanager address; pass alertmanagers.");
+    if (o.ruleFiles.length === 0) throw argError("ruleFiles", o.ruleFiles, "at least one rule file", { where: "prometheus.yml" });
+    if (o.alertmanagers.length === 0) throw argError("alertmanagers", o.alertmanagers, "at least one Alertmanager address", { where: "prometheus.yml" });
     const alertmanagers = o.alertmanagers.map((a) => checkAddress("alertmanagers", a));
     const apps = o.appTargets.map((a) => checkAddress("appTargets", a));
     const exporter = checkAddress("blackbox.exporter", o.blackbox.exporter);
     for (const url of o.blackbox.httpUrls) {
-        if (!/^https?:\/\/\S+$/.test(url)) throw new Error(`Prometheus blackbox.httpUrls must be http(s) URLs; got "${url}".`);
+        if (!/^https?:\/\/\S+$/.test(url)) throw argError("blackbox.httpUrls", url, "http(s) URLs", { where: "prometheus.yml" });
     }
     const tls = o.blackbox.tlsAddresses.map((a) => checkAddress("blackbox.tlsAddresses", a));
     const appMetricsPath = o.appMetricsPath ?? "/metrics";
-    if (!appMetricsPath.startsWith("/")) throw new Error(`Prometheus appMetricsPath must start with /; got "${appMetricsPath}".`);
+    if (!appMetricsPath.startsWith("/")) throw argError("appMetricsPath", appMetricsPath, "a path that starts with /", { where: "prometheus.yml" });
 
     const config = {
         global: {

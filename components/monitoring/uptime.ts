@@ -1,5 +1,6 @@
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
+import { argError } from "../shared/errors";
 
 /**
  * The off-host watch of a droplet: DigitalOcean's uptime check probes the site's health URL
@@ -25,13 +26,13 @@ export interface UptimeCheckArgs {
 /** What the uptime check and its alerts are (names, settings), before any resource exists. */
 export function normalizeUptimeCheckArgs(a: UptimeCheckArgs) {
     const healthPath = a.healthPath ?? "/health";
-    if (!/^\/\S*$/.test(healthPath)) throw new Error(`Uptime check healthPath must be an absolute URL path such as /health; got "${healthPath}".`);
+    if (!/^\/\S*$/.test(healthPath)) throw argError("healthPath", healthPath, "an absolute URL path such as /health", { where: "the uptime check" });
     const emails = [...(a.emails ?? [])];
     if (emails.length === 0 && !a.slack) {
-        throw new Error("The uptime check needs someone to notify: give emails or slack { channel, url }, or the droplet can die unnoticed.");
+        throw argError("emails", a.emails, "someone to notify: emails, or slack { channel, url }, or the droplet can die unnoticed", { where: "the uptime check" });
     }
     const tlsExpiryDays = a.tlsExpiryDays ?? 14;
-    if (!Number.isInteger(tlsExpiryDays) || tlsExpiryDays < 1) throw new Error(`Uptime check tlsExpiryDays must be a whole number of days from 1; got ${tlsExpiryDays}.`);
+    if (!Number.isInteger(tlsExpiryDays) || tlsExpiryDays < 1) throw argError("tlsExpiryDays", tlsExpiryDays, "a whole number of days from 1", { where: "the uptime check" });
     return { target: `https://${a.domain}${healthPath}`, emails, slack: a.slack, downPeriod: a.downPeriod ?? "2m", tlsExpiryDays };
 }
 

@@ -118,3 +118,17 @@ let resolver: ArgKeyResolver | undefined;
 export function setArgKeyResolver(r: ArgKeyResolver | undefined): void {
     resolver = r;
 }
+
+/**
+ * A problem outside the program's arguments: the machine running Pulumi lacks something the
+ * deploy needs (an installed package, a readable build context), or a host answered in a way
+ * Slipway cannot read. Like `ComponentArgError` it is a `pulumi.RunError`, so `pulumi up`
+ * prints the one sentence (which says what to do) without a stack trace; it names no argument
+ * because no argument would fix it.
+ */
+export class EnvironmentError extends pulumi.RunError {
+    constructor(message: string) {
+        super(message);
+        this.name = "EnvironmentError";
+    }
+}

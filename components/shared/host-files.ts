@@ -2,6 +2,7 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
+import { argError } from "./errors";
 
 /**
  * Files and commands on the machine that runs the Docker payload: over SSH on a droplet,
@@ -53,7 +54,7 @@ export const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`
  * is never readable by others before `chmod`.
  */
 export function writeFileScript(path: string, mode: string): string {
-    if (!/^0[0-7]{3}$/.test(mode)) throw new Error(`File mode ${mode} for ${path} must be octal like 0644.`);
+    if (!/^0[0-7]{3}$/.test(mode)) throw argError("mode", mode, `an octal file mode like 0644 (for ${path})`, { where: "host files" });
     const q = shellQuote(path);
     return [
         `${FILE_MARKER}${path}`,
@@ -73,7 +74,7 @@ export function contentHash(content: pulumi.Input<string>): pulumi.Output<string
 
 function resolvePath(root: string, relative: string): string {
     const full = posix.normalize(posix.join(root, relative));
-    if (!full.startsWith(`${root}/`)) throw new Error(`Host file ${relative} must stay under ${root}.`);
+    if (!full.startsWith(`${root}/`)) throw argError("path", relative, `a path that stays under ${root}`, { where: "host files" });
     return full;
 }
 

@@ -1,3 +1,4 @@
+import { argError } from "./errors";
 /**
  * The memory budget of one Docker host: every container's memory limit, plus what a deploy adds
  * while it rolls, plus a reserve for the operating system, must fit in the host's memory.
@@ -54,9 +55,9 @@ export function osReserveMiB(hostMiB: number): number {
 
 /** The budget of `containers` on a host of `hostMiB`. */
 export function memoryBudget(hostMiB: number, containers: BudgetContainer[]): MemoryBudget {
-    if (!Number.isFinite(hostMiB) || hostMiB <= 0) throw new Error(`The host's memory must be a positive number of MiB; got ${hostMiB}.`);
+    if (!Number.isFinite(hostMiB) || hostMiB <= 0) throw argError("memoryMiB", hostMiB, "a positive number of MiB (the host's memory)", { where: "the host's memory budget" });
     for (const c of containers) {
-        if (!Number.isFinite(c.memoryMiB) || c.memoryMiB <= 0) throw new Error(`Container ${c.name} has no positive memory limit (${c.memoryMiB}); every container needs one.`);
+        if (!Number.isFinite(c.memoryMiB) || c.memoryMiB <= 0) throw argError(`${c.name}.memoryMiB`, c.memoryMiB, "a positive memory limit in MiB: every container needs one", { where: "the host's memory budget" });
     }
     const limitsMiB = containers.reduce((s, c) => s + c.memoryMiB, 0);
     const surgeMiB = containers.filter((c) => c.createBeforeDelete).reduce((s, c) => s + c.memoryMiB, 0);

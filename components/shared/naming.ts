@@ -21,7 +21,8 @@ export function physicalName(base: string, maxLength: number): string {
     const suffix = createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${base}`).digest("hex").slice(0, 6);
     const room = maxLength - suffix.length - 1;
     if (room < 1) {
-        throw new Error(`physicalName: a limit of ${maxLength} leaves no room for a name`);
+        // Limits come from physicalNameLimits below, never from a user: a tiny one is our bug.
+        throw new Error(`Internal: physicalName: a limit of ${maxLength} leaves no room for a name`);
     }
     const head = (clean || "s").slice(0, room).replace(/-+$/, "");
     return `${head}-${suffix}`;

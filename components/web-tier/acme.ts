@@ -1,4 +1,5 @@
 import { shellQuote } from "../shared/host-files";
+import { argError } from "../shared/errors";
 
 /**
  * Let's Encrypt (HTTP-01, certbot's webroot plugin) as shell: pure functions returning the
@@ -46,7 +47,7 @@ const domainRe = /^[a-z0-9.-]+$/;
 const emailRe = /^[^\s@'"\\`$;&|<>()]+@[A-Za-z0-9.-]+$/;
 
 function checkPath(key: string, p: string): string {
-    if (!pathRe.test(p)) throw new Error(`ACME ${key} path "${p}" must be absolute and use letters, digits, ".", "_", "-" and "/" only.`);
+    if (!pathRe.test(p)) throw argError(key, p, `an absolute path of letters, digits, ".", "_", "-" and "/" only`, { where: "certbot" });
     return p.replace(/\/+$/, "");
 }
 
@@ -95,8 +96,8 @@ export interface CertbotIssueOptions {
  */
 export function certbotIssueScript(o: CertbotIssueOptions): string {
     const domain = o.domain.toLowerCase();
-    if (!domainRe.test(domain)) throw new Error(`ACME domain "${o.domain}" is not a hostname.`);
-    if (!emailRe.test(o.email)) throw new Error(`ACME email "${o.email}" is not a plain email address such as ops@example.com.`);
+    if (!domainRe.test(domain)) throw argError("domain", o.domain, "a hostname such as app.example.com", { where: "certbot" });
+    if (!emailRe.test(o.email)) throw argError("email", o.email, "a plain email address such as ops@example.com", { where: "certbot" });
     const p = checkPaths(o.paths);
     const server = o.staging ? letsEncryptDirectories.staging : letsEncryptDirectories.production;
     const hook = certbotDeployHook(p.certs);
@@ -142,7 +143,7 @@ export interface CertbotRunOptions {
  * it says what to check; the edge keeps serving the certificate it has.
  */
 export function certbotRunCommand(o: CertbotRunOptions): string {
-    if (!Number.isInteger(o.memoryMiB) || o.memoryMiB < 64) throw new Error(`certbot memoryMiB is ${o.memoryMiB}, but it must be a whole number of at least 64.`);
+    if (!Number.isInteger(o.memoryMiB) || o.memoryMiB < 64) throw argError("memoryMiB", o.memoryMiB, "a whole number of at least 64 MiB", { where: "certbot" });
     const mounts = o.mounts.map((m) => `-v ${shellQuote(`${checkPath("mount", m.host)}:${checkPath("mount", m.container)}`)}`);
     const run = [
         "docker run --rm",
@@ -167,7 +168,7 @@ export function certbotRunCommand(o: CertbotRunOptions): string {
  */
 export function certbotRenewLoop(stateDir: string, intervalSeconds = renewIntervalSeconds): string {
     const state = checkPath("state", stateDir);
-    if (!Number.isInteger(intervalSeconds) || intervalSeconds < 60) throw new Error(`certbot renewal interval is ${intervalSeconds}s, but it must be at least 60 seconds.`);
+    if (!Number.isInteger(intervalSeconds) || intervalSeconds < 60) throw argError("intervalSeconds", intervalSeconds, "a whole number of at least 60 seconds", { where: "certbot" });
     return [
         "trap 'exit 0' TERM INT",
         "while :; do",

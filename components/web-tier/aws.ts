@@ -320,11 +320,11 @@ export function normalizeAwsWebTierArgs(args: AwsWebTierArgs): NormalizedAwsWebT
     }
     for (const [variable, source] of Object.entries(args.secretsFrom ?? {})) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(variable) || variable === "PORT") {
-            throw new Error(`WebTier secretsFrom names ${JSON.stringify(variable)}; use an environment variable name of letters, digits and _ (not PORT).`);
+            throw argError("secretsFrom", variable, "environment variable names of letters, digits and _, not starting with a digit (and not PORT)");
         }
-        if (variable in base.secrets || variable in base.env) throw new Error(`WebTier secretsFrom.${variable} is also in secrets or env; set ${variable} in one place.`);
+        if (variable in base.secrets || variable in base.env) throw argError("secretsFrom", variable, `a name not also in secrets or env: set ${variable} in one place`);
         if (source.jsonKey !== undefined && !/^[A-Za-z0-9_.-]+$/.test(source.jsonKey)) {
-            throw new Error(`WebTier secretsFrom.${variable}.jsonKey is ${JSON.stringify(source.jsonKey)}; use a JSON key of letters, digits, _, . or -.`);
+            throw argError(`secretsFrom.${variable}.jsonKey`, source.jsonKey, "a JSON key of letters, digits, _, . or -");
         }
     }
     const sizeProblem = fargateSizeProblem(base.cpu, base.memoryMiB);

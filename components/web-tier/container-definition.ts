@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 /**
  * The app's ECS container definition, built from plain values. Hardening is fixed here rather
  * than left to arguments: a non-root user, a read-only root filesystem with a writable `/tmp`
@@ -44,7 +45,8 @@ export function containerVariables(
         .map(([name, valueFrom]) => ({ name, valueFrom }))
         .sort(byName);
     const leaked = environment.find((e) => e.name in secretRefs);
-    if (leaked) throw new Error(`${leaked.name} is both a plain variable and a secret`);
+    // normalizeWebTierArgs refuses a name in both env and secrets, so this is our own fault.
+    if (leaked) throw new Error(`Internal: ${leaked.name} is both a plain variable and a secret`);
     return { environment, secrets };
 }
 
@@ -54,7 +56,7 @@ export function containerVariables(
  * Debian-based and Alpine/busybox images work; distroless images have neither, hence the opt-out.
  */
 export function healthCheckCommand(port: number, healthPath: string): string[] {
-    if (/['\s]/.test(healthPath)) throw new Error(`health path ${JSON.stringify(healthPath)} may not contain quotes or spaces`);
+    if (/['\s]/.test(healthPath)) throw argError("healthPath", healthPath, "a path without quotes or spaces", { where: "the container health check" });
     const url = `'http://127.0.0.1:${port}${healthPath}'`;
     return ["CMD-SHELL", `curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url} || exit 1`];
 }

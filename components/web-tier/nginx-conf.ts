@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 /**
  * The edge's nginx.conf, rendered from options alone. Every address, port, path and name comes
  * from the caller (the Docker component passes container paths and names; the live tests pass
@@ -242,7 +243,7 @@ const ipv4Re = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 const ipv6Re = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/;
 
 function fail(key: string, value: unknown, allowed: string): never {
-    throw new Error(`nginx.conf ${key} is ${JSON.stringify(value)}, but it must be ${allowed}.`);
+    throw argError(key, value, allowed, { where: "nginx.conf" });
 }
 
 const isInt = (n: number, min: number, max = Number.MAX_SAFE_INTEGER): boolean => Number.isInteger(n) && n >= min && n <= max;
@@ -341,7 +342,7 @@ export function renderNginxConf(o: NginxConfOptions): string {
     const ocsp = o.tls.ocspStapling ? checkToken("tls.ocspStapling.trustedCertificate", o.tls.ocspStapling.trustedCertificate) : undefined;
 
     if (!Array.isArray(o.upstreams) || o.upstreams.length === 0) {
-        throw new Error("nginx.conf upstreams is empty: give at least one app server as host:port.");
+        fail("upstreams", o.upstreams, "at least one app server as host:port");
     }
     for (const u of o.upstreams) {
         const m = hostPortRe.exec(u);

@@ -39,7 +39,7 @@ export function ecsTasksTrustPolicy(ctx: AccountContext): string {
  * secrets, and decrypt with exactly this tier's key, only when Secrets Manager asks.
  */
 export function executionSecretsPolicy(ctx: AccountContext, secretArns: string[], keyArn: string | string[]): string {
-    if (secretArns.length === 0) throw new Error("executionSecretsPolicy needs at least one secret ARN");
+    if (secretArns.length === 0) throw new Error("Internal: executionSecretsPolicy needs at least one secret ARN"); // callers skip the policy when there are no secrets
     const keys = [...new Set(typeof keyArn === "string" ? [keyArn] : keyArn)].sort();
     return policyDocument([
         {

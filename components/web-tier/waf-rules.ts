@@ -1,3 +1,4 @@
+import { argError } from "../shared/errors";
 /**
  * The rules of the web tier's WAF web ACL and its logging settings, built from plain values.
  * Order matters (lowest priority first): the per-IP rate limit runs before the managed groups,
@@ -95,12 +96,14 @@ export interface WebAclRulesParams {
  */
 export function webAclRules(p: WebAclRulesParams): WafRule[] {
     const windowProblem = wafRateWindowProblem(p.rateWindowSeconds);
-    if (windowProblem) throw new Error(`rateWindowSeconds is ${p.rateWindowSeconds}: ${windowProblem}.`);
+    if (windowProblem) throw argError("rateWindowSeconds", p.rateWindowSeconds, windowProblem, { where: "the WAF rules" });
     const limit = wafRateLimit(p.rateLimitPerMinute, p.rateWindowSeconds);
     const problem = wafRateLimitProblem(limit);
-    if (problem) throw new Error(`rateLimitPerMinute is ${p.rateLimitPerMinute} (${limit} per ${p.rateWindowSeconds} s): ${problem}.`);
+    if (problem) {
+        throw argError("rateLimitPerMinute", p.rateLimitPerMinute, `a rate whose limit per ${p.rateWindowSeconds} s window (${limit} here) fits: ${problem}`, { where: "the WAF rules" });
+    }
     const countedProblem = countedRulesProblem(p.countedCommonRules);
-    if (countedProblem) throw new Error(`countedCommonRules: ${countedProblem}.`);
+    if (countedProblem) throw argError("countedCommonRules", p.countedCommonRules, `WAF rule names, each listed once (${countedProblem})`, { where: "the WAF rules" });
     const rate: WafRule = {
         name: "rate-limit-per-ip",
         priority: 0,

@@ -77,7 +77,7 @@ describe("docker-host-memory-budget", () => {
         expect(await messages(graph(PREVIEW_UNKNOWN, dev))).toEqual([expect.stringMatching(/size is unknown during preview/)]);
         expect(await messages(graph("s-2vcpu-4gb", [{ name: "a", memory: PREVIEW_UNKNOWN }]))).toEqual([expect.stringMatching(/memory is unknown during preview/)]);
         expect(await messages(graph("s-2vcpu-4gb", [{ name: "a", memory: undefined }]))).toEqual([expect.stringMatching(/has no memory limit/)]);
-        expect(await messages(graph("g-weird", dev))).toEqual([expect.stringMatching(/not a droplet size Slipway can read/)]);
+        expect(await messages(graph("g-weird", dev))).toEqual([expect.stringMatching(/size is "g-weird"; expected a droplet size Slipway can read the memory of/)]);
     });
 
     it("skips stacks without exactly one droplet (local, aws, several hosts)", async () => {

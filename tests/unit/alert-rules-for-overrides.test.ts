@@ -39,9 +39,9 @@ describe("renderAlertRules forOverrides", () => {
     });
 
     it.each<[Record<string, string>, RegExp]>([
-        [{ RedisIsDown: "5s" }, /names "RedisIsDown", which is not an alert; known: .*RedisDown/],
+        [{ RedisIsDown: "5s" }, /alert rules: forOverrides is "RedisIsDown"; expected names of alerts: .*RedisDown/],
         [{ RedisDown: "5 seconds" }, /forOverrides.RedisDown is "5 seconds"; expected a Prometheus duration/],
-        [{ RedisDown: "2m" }, /forOverrides.RedisDown is "2m", longer than the rule's own 1m/],
+        [{ RedisDown: "2m" }, /forOverrides\.RedisDown is "2m"; expected at most the rule's own 1m: an override may only shorten it/],
     ])("refuses %j", (forOverrides, message) => {
         expect(() => renderAlertRules({ ...base, forOverrides })).toThrow(message);
     });

@@ -99,7 +99,7 @@ describe("alert receivers in the stack config", () => {
 describe("the uptime check's arguments", () => {
     it("checks https://<domain><healthPath> and needs someone to notify", () => {
         expect(normalizeUptimeCheckArgs({ domain: "dev.example.com", emails: ["a@example.com"] })).toMatchObject({ target: "https://dev.example.com/health", downPeriod: "2m", tlsExpiryDays: 14 });
-        expect(() => normalizeUptimeCheckArgs({ domain: "dev.example.com" })).toThrow(/needs someone to notify/);
+        expect(() => normalizeUptimeCheckArgs({ domain: "dev.example.com" })).toThrow(/the uptime check: emails is missing; expected someone to notify: emails, or slack/);
     });
 });
 

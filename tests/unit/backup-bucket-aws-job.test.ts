@@ -393,16 +393,16 @@ describe("AwsBackupBucket job options", () => {
     });
 
     it("refuses what EventBridge, Fargate, CloudWatch or pg_dump cannot do, naming the key", async () => {
-        await expect(build({ job: job({ schedule: "0 3 1 * 1" }) })).rejects.toThrow(/restricts both the day of the month and the day of the week/);
-        await expect(build({ job: job({ cpu: 256, memoryMiB: 4096 }) })).rejects.toThrow(/BackupBucket job memoryMiB 4096 does not fit cpu 256/);
-        await expect(build({ job: job({ logRetentionDays: 10 }) })).rejects.toThrow(/logRetentionDays is 10/);
-        await expect(build({ job: job({ database: { ...job().database, engineVersion: "17" } }) })).rejects.toThrow(/pg_dump 16 .* cannot dump PostgreSQL 17/);
+        await expect(build({ job: job({ schedule: "0 3 1 * 1" }) })).rejects.toThrow(/BackupBucket backups: schedule is "0 3 1 \* 1"; expected a day of the month or a day of the week, not both/);
+        await expect(build({ job: job({ cpu: 256, memoryMiB: 4096 }) })).rejects.toThrow(/BackupBucket backups: job\.memoryMiB is 4096; expected a Fargate memory size for cpu 256/);
+        await expect(build({ job: job({ logRetentionDays: 10 }) })).rejects.toThrow(/job\.logRetentionDays is 10; expected a CloudWatch Logs retention/);
+        await expect(build({ job: job({ database: { ...job().database, engineVersion: "17" } }) })).rejects.toThrow(/job\.database\.engineVersion is "17"; expected a PostgreSQL major of at most 16, the pg_dump in images\.postgres/);
     });
 
     it("says so when a job-only output is asked of a bucket without a job", async () => {
         const { result } = await build({});
-        expect(() => result.repository).toThrow(/BackupBucket backups has no backup job: repository exists only with job/);
-        expect(() => result.completedBackupPrefix).toThrow(/no backup job/);
+        expect(() => result.repository).toThrow(/BackupBucket backups: job is missing; expected a backup job \(\{ … \}\) to use repository/);
+        expect(() => result.completedBackupPrefix).toThrow(/BackupBucket backups: job is missing; expected a backup job \(\{ … \}\) to use completedBackupPrefix/);
     });
 });
 

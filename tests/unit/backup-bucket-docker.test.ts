@@ -279,7 +279,7 @@ describe("DockerBackupBucket in a local directory", () => {
     });
 
     it("says clearly that there is no bucket", () => {
-        expect(() => backups.bucketName).toThrow(/local directory: bucketName exists only with repository: \{ kind: "spaces"/);
+        expect(() => backups.bucketName).toThrow(/BackupBucket vault: repository\.kind is "directory"; expected "spaces" to use bucketName \(this bucket keeps its backups in a local directory\)/);
         expect(() => backups.spacesSecretKey).toThrow(/spacesSecretKey/);
     });
 });
@@ -344,7 +344,7 @@ describe("DockerBackupBucket options", () => {
 describe("credential files", () => {
     it("escapes : and \\ in .pgpass fields and refuses line breaks", () => {
         expect(renderPgpass({ host: "db", port: 5432, user: "u:1", password: "p\\w:x" })).toBe("db:5432:*:u\\:1:p\\\\w\\:x\n");
-        expect(() => renderPgpass({ host: "db", port: 5432, user: "u", password: "a\nb" })).toThrow(/password contains a line break/);
+        expect(() => renderPgpass({ host: "db", port: 5432, user: "u", password: "a\nb" })).toThrow(/^\.pgpass: database\.password is \[secret\]; expected a value without line breaks/);
     });
 
     it("writes one [default] profile for restic's S3 backend", () => {
@@ -381,7 +381,7 @@ describe("normalizeDockerBackupBucketArgs", () => {
     });
 
     it("rejects what would break the job, naming the key", () => {
-        expect(() => normalizeDockerBackupBucketArgs({ repository: repo, schedule: "daily" })).toThrow(/schedule must be a five-field cron/);
+        expect(() => normalizeDockerBackupBucketArgs({ repository: repo, schedule: "daily" })).toThrow(/schedule is "daily"; expected a five-field cron expression/);
         expect(() => normalizeDockerBackupBucketArgs({ repository: repo, schedule: "17 3 * * * rm" })).toThrow(/schedule/);
         expect(() => normalizeDockerBackupBucketArgs({ repository: repo, keep: { daily: 0 } })).toThrow(/keep.daily/);
         expect(() => normalizeDockerBackupBucketArgs({ repository: repo, keep: { weekly: 1.5 } })).toThrow(/keep.weekly/);

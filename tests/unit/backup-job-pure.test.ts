@@ -43,11 +43,11 @@ describe("the schedule in EventBridge Scheduler's cron dialect", () => {
     });
 
     it("refuses what EventBridge cannot express or cron does not mean", () => {
-        expect(() => eventBridgeCron("0 3 1 * 1")).toThrow(/restricts both the day of the month and the day of the week/);
-        expect(() => eventBridgeCron("0 24 * * *")).toThrow(/the hour field "24" is outside 0-23/);
-        expect(() => eventBridgeCron("0 3 * * 5-2")).toThrow(/day-of-week field "5-2" is outside 0-7 or not ascending/);
-        expect(() => eventBridgeCron("0 3 * *")).toThrow(/must have five fields/);
-        expect(() => expandCronField("1-x", 0, 59)).toThrow(/not a cron field part/);
+        expect(() => eventBridgeCron("0 3 1 * 1")).toThrow(/schedule is "0 3 1 \* 1"; expected a day of the month or a day of the week, not both/);
+        expect(() => eventBridgeCron("0 24 * * *")).toThrow(/schedule is "0 24 \* \* \*"; expected a cron expression whose hour field is an ascending range within 0-23 \(not "24"\)/);
+        expect(() => eventBridgeCron("0 3 * * 5-2")).toThrow(/day-of-week field is an ascending range within 0-7 \(not "5-2"\)/);
+        expect(() => eventBridgeCron("0 3 * *")).toThrow(/schedule is "0 3 \* \*"; expected five fields/);
+        expect(() => expandCronField("1-x", 0, 59)).toThrow(/cron: field is "1-x"; expected a cron field part/);
     });
 
     it("expands fields, steps included", () => {

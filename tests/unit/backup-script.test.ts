@@ -145,7 +145,7 @@ describe("renderBackupScript", () => {
 
     it("refuses options that would make a broken or dangerous script", () => {
         expect(() => render({ pgPort: 0 })).toThrow(/pgPort/);
-        expect(() => render({ keep: { daily: 0, weekly: 4, monthly: 3 } })).toThrow(/keep.daily must be at least 1/);
+        expect(() => render({ keep: { daily: 0, weekly: 4, monthly: 3 } })).toThrow(/backup\.sh: keep\.daily is 0; expected at least 1 \(the latest backup\)/);
         expect(() => render({ keep: { daily: 7, weekly: -1, monthly: 3 } })).toThrow(/keep.weekly/);
         expect(() => render({ check: { weekday: 0, readDataSubset: "1%" } })).toThrow(/weekday/);
         expect(() => render({ check: { weekday: 1, readDataSubset: "1%; rm -rf /" } })).toThrow(/readDataSubset/);

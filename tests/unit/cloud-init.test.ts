@@ -142,7 +142,7 @@ describe("renderCloudInit", () => {
     });
 
     it("refuses an authorized key the rendered sshd would refuse, naming the fix", () => {
-        expect(() => render({ authorizedKeys: [deployKey, "ecdsa-sha2-nistp256 AAAAE2VjZHNh me"] })).toThrow(/authorizedKeys: .*ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/);
+        expect(() => render({ authorizedKeys: [deployKey, "ecdsa-sha2-nistp256 AAAAE2VjZHNh me"] })).toThrow(/cloud-init: authorizedKeys is "ecdsa-sha2-nistp256 .*"; expected OpenSSH public key lines sshd accepts .*ecdsa-sha2-nistp256 key.*ssh-keygen -t ed25519/);
     });
 
     it("configures Docker with rotated logs, live restore, no userland proxy and no new privileges", () => {
@@ -261,16 +261,16 @@ describe("renderCloudInit", () => {
     });
 
     it("rejects options that would render a broken or unsafe file", () => {
-        expect(() => render({ user: "Deploy Me" })).toThrow(/user "Deploy Me"/);
-        expect(() => render({ dataDir: "mnt/slipway" })).toThrow(/dataDir "mnt\/slipway"/);
-        expect(() => render({ dataDir: "/" })).toThrow(/dataDir "\/"/);
-        expect(() => render({ dataDir: "/mnt/../etc" })).toThrow(/normalised/);
-        expect(() => render({ volumeDevice: "/dev/x'; rm -rf /" })).toThrow(/volumeDevice/);
-        expect(() => render({ volumeLabel: "a-label-longer-than-16" })).toThrow(/volumeLabel/);
-        expect(() => render({ authorizedKeys: [] })).toThrow(/At least one authorized key/);
-        expect(() => render({ authorizedKeys: [`${deployKey}\nssh-ed25519 AAAA evil`] })).toThrow(/single OpenSSH public key line/);
-        expect(() => render({ swapGb: 65 })).toThrow(/swapGb is 65/);
-        expect(() => render({ automaticRebootTime: "4:30" })).toThrow(/automaticRebootTime "4:30"/);
+        expect(() => render({ user: "Deploy Me" })).toThrow(/cloud-init: user is "Deploy Me"; expected a Unix user name/);
+        expect(() => render({ dataDir: "mnt/slipway" })).toThrow(/cloud-init: dataDir is "mnt\/slipway"; expected a normalised absolute path/);
+        expect(() => render({ dataDir: "/" })).toThrow(/dataDir is "\/"; expected a normalised absolute path other than \//);
+        expect(() => render({ dataDir: "/mnt/../etc" })).toThrow(/dataDir is "\/mnt\/\.\.\/etc"; expected a normalised absolute path/);
+        expect(() => render({ volumeDevice: "/dev/x'; rm -rf /" })).toThrow(/volumeDevice is ".*"; expected an absolute device path/);
+        expect(() => render({ volumeLabel: "a-label-longer-than-16" })).toThrow(/volumeLabel is "a-label-longer-than-16"; expected 1–16 letters/);
+        expect(() => render({ authorizedKeys: [] })).toThrow(/authorizedKeys is \[\]; expected at least one key, or nobody could log in/);
+        expect(() => render({ authorizedKeys: [`${deployKey}\nssh-ed25519 AAAA evil`] })).toThrow(/authorizedKeys is ".*"; expected OpenSSH public key lines sshd accepts .*not a single OpenSSH public key line/);
+        expect(() => render({ swapGb: 65 })).toThrow(/swapGb is 65; expected a whole number of GiB from 0 \(no swap\) to 64/);
+        expect(() => render({ automaticRebootTime: "4:30" })).toThrow(/automaticRebootTime is "4:30"; expected HH:MM \(UTC\) or false/);
     });
 });
 

@@ -76,7 +76,7 @@ describe("normalizeDatabaseArgs", () => {
 
     it("rejects a storage ceiling below the allocated storage, naming both", () => {
         expect(() => normalizeDatabaseArgs("orders", { storageGb: 100, maxStorageGb: 50 })).toThrow(
-            /maxStorageGb is 50 for the orders Postgres database.*storageGb \(100\)/,
+            /Database orders: maxStorageGb is 50; expected a whole number of GB from storageGb \(100\)/,
         );
         // The default ceiling (200) is also checked against a raised storageGb.
         expect(() => normalizeDatabaseArgs("db", { storageGb: 300 })).toThrow(/maxStorageGb is 200/);
@@ -92,15 +92,15 @@ describe("normalizeDatabaseArgs", () => {
     });
 
     it("rejects storage below 20 GB, bad versions, names and slow-query thresholds", () => {
-        expect(() => normalizeDatabaseArgs("db", { storageGb: 19 })).toThrow(/storageGb is 19 for the db Postgres database/);
-        expect(() => normalizeDatabaseArgs("db", { engineVersion: "9.6" })).toThrow(/engineVersion "9.6"/);
-        expect(() => normalizeDatabaseArgs("db", { engineVersion: "latest" })).toThrow(/engineVersion/);
-        expect(() => normalizeDatabaseArgs("db", { databaseName: "1app" })).toThrow(/databaseName "1app"/);
-        expect(() => normalizeDatabaseArgs("db", { username: "rdsadmin" })).toThrow(/username "rdsadmin"/);
-        expect(() => normalizeDatabaseArgs("db", { username: "pg_app" })).toThrow(/username "pg_app"/);
-        expect(() => normalizeDatabaseArgs("db", { slowQueryMs: -2 })).toThrow(/slowQueryMs is -2/);
+        expect(() => normalizeDatabaseArgs("db", { storageGb: 19 })).toThrow(/Database db: storageGb is 19; expected a whole number of GB from 20/);
+        expect(() => normalizeDatabaseArgs("db", { engineVersion: "9.6" })).toThrow(/Database db: engineVersion is "9\.6"; expected a PostgreSQL major version/);
+        expect(() => normalizeDatabaseArgs("db", { engineVersion: "latest" })).toThrow(/engineVersion is "latest"; expected a PostgreSQL major version/);
+        expect(() => normalizeDatabaseArgs("db", { databaseName: "1app" })).toThrow(/databaseName is "1app"; expected 1 to 63 letters, digits or underscores, starting with a letter/);
+        expect(() => normalizeDatabaseArgs("db", { username: "rdsadmin" })).toThrow(/username is "rdsadmin"; expected .*not a reserved role \(pg_\*, .*rdsadmin/);
+        expect(() => normalizeDatabaseArgs("db", { username: "pg_app" })).toThrow(/username is "pg_app"; expected .*not a reserved role \(pg_\*/);
+        expect(() => normalizeDatabaseArgs("db", { slowQueryMs: -2 })).toThrow(/slowQueryMs is -2; expected a whole number of milliseconds/);
         expect(normalizeDatabaseArgs("db", { slowQueryMs: -1, engineVersion: "17.2" }).engineVersion).toBe("17.2");
-        expect(() => normalizeAwsDatabaseArgs("db", { network, instanceClass: "t4g.medium" })).toThrow(/instanceClass "t4g.medium"/);
+        expect(() => normalizeAwsDatabaseArgs("db", { network, instanceClass: "t4g.medium" })).toThrow(/instanceClass is "t4g\.medium"; expected an RDS instance class such as "db\.t4g\.medium"/);
     });
 });
 
@@ -109,7 +109,7 @@ describe("postgres helpers", () => {
         expect(postgresParameterFamily("16")).toBe("postgres16");
         expect(postgresParameterFamily("16.4")).toBe("postgres16");
         expect(postgresParameterFamily("17")).toBe("postgres17");
-        expect(() => postgresParameterFamily("12")).toThrow(/not supported/);
+        expect(() => postgresParameterFamily("12")).toThrow(/engineVersion is "12"; expected a PostgreSQL major version .*from 14/);
     });
 
     it("forces TLS, logs slow queries and connections, preloads pg_stat_statements after a reboot", () => {
@@ -305,7 +305,7 @@ describe("AwsDatabase with defaults", () => {
     });
 
     it("refuses an app username that is the master user or the backup role", () => {
-        expect(() => normalizeAwsDatabaseArgs("db", { network, username: "backup" })).toThrow(/username "backup".*the backup job's role/);
+        expect(() => normalizeAwsDatabaseArgs("db", { network, username: "backup" })).toThrow(/username is "backup"; expected a name other than .*"backup" \(the backup job's role\)/);
         expect(() => normalizeAwsDatabaseArgs("db", { network, username: rdsMasterUsername })).toThrow(/RDS master user/);
     });
 
@@ -320,8 +320,8 @@ describe("AwsDatabase with defaults", () => {
         expect((await resolve(db.username)).value).toBe("app");
         expect((await resolve(db.securityGroupId)).secret).toBe(false);
         expect(db.hasReadReplica).toBe(false);
-        expect(() => db.readerAddress).toThrow(/no read replica.*readReplica: true/);
-        expect(() => db.replicaInstanceId).toThrow(/readReplica: true/);
+        expect(() => db.readerAddress).toThrow(/Database db: readReplica is false; expected true to use readerAddress/);
+        expect(() => db.replicaInstanceId).toThrow(/Database db: readReplica is false; expected true to use replicaInstanceId/);
         expect(graph.one(T.component).outputs).not.toHaveProperty("readerAddress");
     });
 

@@ -36,6 +36,6 @@ describe("writeFileScript", () => {
     });
 
     it("refuses a mode that is not octal", () => {
-        expect(() => writeFileScript("/x", "644")).toThrow(/must be octal/);
+        expect(() => writeFileScript("/x", "644")).toThrow(/host files: mode is "644"; expected an octal file mode like 0644/);
     });
 });

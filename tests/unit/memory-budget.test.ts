@@ -36,7 +36,7 @@ describe("memoryBudget (pure)", () => {
     });
 
     it("refuses a container without a positive limit and a host without memory", () => {
-        expect(() => memoryBudget(4096, [{ name: "x", memoryMiB: 0 }])).toThrow(/Container x has no positive memory limit/);
+        expect(() => memoryBudget(4096, [{ name: "x", memoryMiB: 0 }])).toThrow(/x\.memoryMiB is 0; expected a positive memory limit in MiB/);
         expect(() => memoryBudget(0, [])).toThrow(/positive number of MiB/);
     });
 });

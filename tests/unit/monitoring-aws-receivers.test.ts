@@ -190,7 +190,7 @@ describe("AwsMonitoring receivers", () => {
     it("matches a string when asked (HTTPS_STR_MATCH), and refuses a bad domain or path", async () => {
         const { graph: g } = await build({ alarmEmails: ["ops@example.com"], healthCheck: { domain: "app.example.com", region: "us-east-1", path: "/healthz", searchString: "ok" } });
         expect(g.one("aws:route53/healthCheck:HealthCheck").inputs).toMatchObject({ type: "HTTPS_STR_MATCH", searchString: "ok", resourcePath: "/healthz" });
-        expect(() => normalizeHealthCheck({ domain: "https://app.example.com", region: "us-east-1" })).toThrow(/healthCheck.domain must be a DNS name/);
+        expect(() => normalizeHealthCheck({ domain: "https://app.example.com", region: "us-east-1" })).toThrow(/healthCheck\.domain is "https:\/\/app\.example\.com"; expected a DNS name/);
         expect(() => normalizeHealthCheck({ domain: "app.example.com", region: "us-east-1", path: "health" })).toThrow(/healthCheck.path/);
     });
 
@@ -203,7 +203,7 @@ describe("AwsMonitoring receivers", () => {
 
 describe("the outside check outside us-east-1", () => {
     it("refuses a health check without a us-east-1 provider (its metric exists there only)", () => {
-        expect(() => normalizeHealthCheck({ domain: "app.example.com", region: "eu-west-1" })).toThrow(/needs usEast1Provider when the component deploys to eu-west-1/);
+        expect(() => normalizeHealthCheck({ domain: "app.example.com", region: "eu-west-1" })).toThrow(/healthCheck\.usEast1Provider is missing; expected a us-east-1 provider when the component deploys to eu-west-1/);
     });
 
     it("puts the alarm, a topic, its key and the receivers in us-east-1 through the given provider", async () => {

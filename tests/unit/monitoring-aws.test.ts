@@ -384,7 +384,7 @@ describe("AwsMonitoring options", () => {
         }
         const fixed = alarmsOf((await build({ targets: targets({ dbInstanceClass: "db.m7g.large", cacheNodeType: "cache.r7g.large" }) })).graph);
         expect([...fixed.keys()].filter((k) => k.includes("credit"))).toEqual([]);
-        await expect(build({ targets: targets({ dbInstanceClass: "db.t4g.9xlarge" }) })).rejects.toThrow(/db\.t4g\.9xlarge is a burstable class whose CPU credit rate/);
+        await expect(build({ targets: targets({ dbInstanceClass: "db.t4g.9xlarge" }) })).rejects.toThrow(/instanceClass is "db\.t4g\.9xlarge"; expected a t2, t3, t3a or t4g size .*CPU credit rate/);
     });
 
     it("with storage autoscaling, alarms when autoscaling stops keeping free space, not at a share of the first allocation", async () => {
@@ -406,9 +406,9 @@ describe("AwsMonitoring options", () => {
     });
 
     it("rejects a target set it cannot count", async () => {
-        await expect(build({ targets: targets({ cacheNodeCount: 1.5 }) })).rejects.toThrow(/cacheNodeCount must be a whole number/);
-        await expect(build({ targets: targets({ dbStorageGb: 0 }) })).rejects.toThrow(/dbStorageGb/);
-        await expect(build({ targets: targets({ natGatewayIds: undefined }) })).rejects.toThrow(/natGatewayCount is 2 but natGatewayIds is not set/);
-        await expect(build({ targets: targets({ dbStorageGb: 100, dbMaxStorageGb: 50 }) })).rejects.toThrow(/dbMaxStorageGb must be at least dbStorageGb \(100\); got 50/);
+        await expect(build({ targets: targets({ cacheNodeCount: 1.5 }) })).rejects.toThrow(/Monitoring mon: targets\.cacheNodeCount is 1\.5; expected a whole number of at least 0/);
+        await expect(build({ targets: targets({ dbStorageGb: 0 }) })).rejects.toThrow(/targets\.dbStorageGb is 0; expected the database's allocated storage in GB/);
+        await expect(build({ targets: targets({ natGatewayIds: undefined }) })).rejects.toThrow(/targets\.natGatewayIds is missing; expected the network's natGatewayIds \(natGatewayCount is 2\)/);
+        await expect(build({ targets: targets({ dbStorageGb: 100, dbMaxStorageGb: 50 }) })).rejects.toThrow(/targets\.dbMaxStorageGb is 50; expected at least dbStorageGb \(100\)/);
     });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/shared/errors";
 import { parse } from "yaml";
 import { type AlertmanagerYmlOptions, renderAlertmanagerYml } from "../../components/monitoring/alertmanager-yml";
 import { renderBlackboxYml } from "../../components/monitoring/blackbox-yml";
@@ -94,16 +95,17 @@ describe("renderAlertmanagerYml", () => {
     });
 
     it.each([
-        [{ deadMansSwitch: { url: "hc-ping.com/x" } }, /deadMansSwitch.url must be an http\(s\) URL/],
-        [{ deadMansSwitch: { url: "https://hc-ping.com/x", repeatInterval: "often" } }, /deadMansSwitch.repeatInterval must be a duration/],
-        [{ slack: { apiUrlFile: "slack-api-url" } }, /slack.apiUrlFile must be an absolute path/],
-        [{ slack: { apiUrlFile: "/x", channel: "ops alerts" } }, /slack.channel must be a Slack channel/],
-        [{ email: { to: [], smtp } }, /at least one recipient/],
-        [{ email: { to: ["a@b.c"], smtp: { ...smtp, smarthost: "smtp.example.com" } } }, /smarthost must be host:port/],
-        [{ email: { to: ["a@b.c"], smtp: { smarthost: "m:25", from: "a@b.c", username: "u" } } }, /both smtp.username and smtp.password/],
-        [{ webhookUrl: "hooks.slack.com/x" }, /webhookUrl must be an http\(s\) URL/],
-        [{ repeatInterval: "4 hours" }, /repeatInterval must be a duration/],
+        [{ deadMansSwitch: { url: "hc-ping.com/x" } }, /^alertmanager\.yml: deadMansSwitch\.url is \[secret\]; expected an http\(s\) URL$/],
+        [{ deadMansSwitch: { url: "https://hc-ping.com/x", repeatInterval: "often" } }, /deadMansSwitch\.repeatInterval is "often"; expected a duration such as 30s, 5m or 4h/],
+        [{ slack: { apiUrlFile: "slack-api-url" } }, /slack\.apiUrlFile is "slack-api-url"; expected an absolute path inside the container/],
+        [{ slack: { apiUrlFile: "/x", channel: "ops alerts" } }, /slack\.channel is "ops alerts"; expected a Slack channel such as #ops/],
+        [{ email: { to: [], smtp } }, /email\.to is \[\]; expected at least one recipient/],
+        [{ email: { to: ["a@b.c"], smtp: { ...smtp, smarthost: "smtp.example.com" } } }, /smtp\.smarthost is "smtp\.example\.com"; expected host:port/],
+        [{ email: { to: ["a@b.c"], smtp: { smarthost: "m:25", from: "a@b.c", username: "u" } } }, /smtp\.password is missing; expected both smtp\.username and smtp\.password/],
+        [{ webhookUrl: "hooks.slack.com/x" }, /^alertmanager\.yml: webhookUrl is \[secret\]; expected an http\(s\) URL$/],
+        [{ repeatInterval: "4 hours" }, /: repeatInterval is "4 hours"; expected a duration such as 30s, 5m or 4h/],
     ])("refuses %j", (o, message) => {
+        expect(() => renderAlertmanagerYml(o as AlertmanagerYmlOptions)).toThrow(ComponentArgError);
         expect(() => renderAlertmanagerYml(o as AlertmanagerYmlOptions)).toThrow(message);
     });
 });
@@ -125,7 +127,7 @@ describe("renderBlackboxYml", () => {
         expect(cfg.modules.http_2xx.http.fail_if_not_ssl).toBe(false);
         expect(cfg.modules.tls_connect.tcp.tls_config.server_name).toBe("app.localhost");
         expect(cfg.modules.tls_connect.timeout).toBe("5s");
-        expect(() => renderBlackboxYml({ timeoutSeconds: 0 })).toThrow(/timeoutSeconds must be a whole number from 1 to 60/);
+        expect(() => renderBlackboxYml({ timeoutSeconds: 0 })).toThrow(/blackbox\.yml: timeoutSeconds is 0; expected a whole number of seconds from 1 to 60/);
     });
 
     it("verifies against a given CA bundle (a private or test CA) instead of skipping verification", () => {
@@ -155,7 +157,7 @@ describe("Grafana provisioning", () => {
             ],
         });
         expect(load(renderGrafanaDatasources({ uid: "x", url: "http://127.0.0.1:9090", scrapeIntervalSeconds: 5 })).datasources[0]).toMatchObject({ uid: "x", jsonData: { timeInterval: "5s" } });
-        expect(() => renderGrafanaDatasources({ url: "prometheus:9090" })).toThrow(/must be an http\(s\) URL/);
+        expect(() => renderGrafanaDatasources({ url: "prometheus:9090" })).toThrow(/url is "prometheus:9090"; expected an http\(s\) URL/);
     });
 
     it("reads dashboards from files, which the UI cannot change or delete", () => {
@@ -172,7 +174,7 @@ describe("Grafana provisioning", () => {
                 options: { path: "/etc/grafana/dashboards", foldersFromFilesStructure: false },
             },
         ]);
-        expect(() => renderGrafanaDashboardProvider({ dashboardsPath: "dashboards" })).toThrow(/must be absolute/);
+        expect(() => renderGrafanaDashboardProvider({ dashboardsPath: "dashboards" })).toThrow(/dashboardsPath is "dashboards"; expected an absolute path/);
     });
 });
 

@@ -569,7 +569,7 @@ describe("renderNginxConf: stub_status", () => {
 
 describe("renderNginxConf: refusals", () => {
     it("throws without an upstream", () => {
-        expect(() => renderNginxConf({ ...base, upstreams: [] })).toThrow(/upstreams is empty/);
+        expect(() => renderNginxConf({ ...base, upstreams: [] })).toThrow(/nginx\.conf: upstreams is \[\]; expected at least one app server/);
     });
 
     it.each<[Partial<NginxConfOptions>, RegExp]>([

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/shared/errors";
 import { renderPgbackrestConf, renderPgbackrestSecrets, renderPitrScript, renderRestoreToTimeScript } from "../../components/backup-bucket/pitr";
 import { renderPostgresConf } from "../../components/database/postgres-conf";
 import { renderedFiles } from "../../offline/rendered-files";
@@ -28,11 +29,12 @@ describe("renderPgbackrestConf", () => {
     });
 
     it.each([
-        [{ stanza: "bad stanza" }, /stanza "bad stanza"/],
-        [{ retentionDays: 0 }, /retentionDays must be a whole number of days from 1/],
-        [{ pgPath: "relative/data" }, /pgPath must be an absolute path/],
-        [{ lockPath: "/tmp/a b" }, /lockPath must be an absolute path without spaces/],
+        [{ stanza: "bad stanza" }, /pgbackrest\.conf: stanza is "bad stanza"; expected 1 to 64 letters, digits/],
+        [{ retentionDays: 0 }, /retentionDays is 0; expected a whole number of days from 1 to 9999/],
+        [{ pgPath: "relative/data" }, /pgPath is "relative\/data"; expected an absolute path/],
+        [{ lockPath: "/tmp/a b" }, /lockPath is "\/tmp\/a b"; expected an absolute path without spaces/],
     ])("refuses %j", (override, message) => {
+        expect(() => renderPgbackrestConf({ ...base, repository: { kind: "posix", path: "/r" }, ...override })).toThrow(ComponentArgError);
         expect(() => renderPgbackrestConf({ ...base, repository: { kind: "posix", path: "/r" }, ...override })).toThrow(message);
     });
 });
@@ -112,7 +114,7 @@ describe("renderPostgresConf archive", () => {
     });
 
     it.each([10, 301, 1.5])("refuses archive_timeout %s", (t) => {
-        expect(() => conf({ directory: "/a", timeoutSeconds: t })).toThrow(/archive timeout/);
+        expect(() => conf({ directory: "/a", timeoutSeconds: t })).toThrow(new RegExp(`archive\\.timeoutSeconds is ${t}; expected a whole number of seconds from 30 to 300`));
     });
 });
 

@@ -53,10 +53,10 @@ describe("postgresMemorySettings", () => {
     });
 
     it("refuses budgets and connection counts it cannot tune for", () => {
-        expect(() => postgresMemorySettings(255, 100)).toThrow(/255 MiB.*at least 256/);
-        expect(() => postgresMemorySettings(1024.5, 100)).toThrow(/1024.5 MiB/);
-        expect(() => postgresMemorySettings(1024, 5)).toThrow(/max_connections is 5/);
-        expect(() => postgresMemorySettings(1024, 6000)).toThrow(/max_connections is 6000/);
+        expect(() => postgresMemorySettings(255, 100)).toThrow(/postgresql\.conf: memoryMiB is 255; expected a whole number of at least 256 MiB/);
+        expect(() => postgresMemorySettings(1024.5, 100)).toThrow(/memoryMiB is 1024\.5; expected a whole number/);
+        expect(() => postgresMemorySettings(1024, 5)).toThrow(/maxConnections is 5; expected a whole number from 10 to 5000/);
+        expect(() => postgresMemorySettings(1024, 6000)).toThrow(/maxConnections is 6000; expected a whole number from 10 to 5000/);
     });
 });
 
@@ -138,11 +138,11 @@ describe("renderPostgresConf", () => {
     });
 
     it("rejects values PostgreSQL would refuse at start", () => {
-        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 128 })).toThrow(/128 MiB/);
-        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, port: 70000 })).toThrow(/port is 70000/);
-        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, listenAddresses: [] })).toThrow(/listenAddresses is empty/);
-        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, slowQueryMs: -2 })).toThrow(/slowQueryMs is -2/);
-        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, maxWalSizeMb: 10 })).toThrow(/maxWalSizeMb is 10/);
+        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 128 })).toThrow(/memoryMiB is 128; expected a whole number of at least 256 MiB/);
+        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, port: 70000 })).toThrow(/port is 70000; expected a TCP port from 1 to 65535/);
+        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, listenAddresses: [] })).toThrow(/listenAddresses is \[\]; expected at least one address/);
+        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, slowQueryMs: -2 })).toThrow(/slowQueryMs is -2; expected a whole number of milliseconds/);
+        expect(() => renderPostgresConf({ ...dockerLike, memoryMiB: 1024, maxWalSizeMb: 10 })).toThrow(/maxWalSizeMb is 10; expected a whole number of MB of at least 64/);
     });
 });
 
@@ -166,11 +166,11 @@ describe("renderPgHba", () => {
     });
 
     it("refuses addresses that are not CIDR blocks", () => {
-        expect(() => renderPgHba({ clients: [], localAuth: "trust" })).toThrow(/clients is empty/);
-        expect(() => renderPgHba({ clients: ["all"], localAuth: "trust" })).toThrow(/"all" is not valid/);
-        expect(() => renderPgHba({ clients: ["10.0.0.0"], localAuth: "trust" })).toThrow(/"10.0.0.0"/);
-        expect(() => renderPgHba({ clients: ["10.0.0.300/24"], localAuth: "trust" })).toThrow(/10.0.0.300/);
-        expect(() => renderPgHba({ clients: ["10.0.0.0/33"], localAuth: "trust" })).toThrow(/10.0.0.0\/33/);
+        expect(() => renderPgHba({ clients: [], localAuth: "trust" })).toThrow(/pg_hba\.conf: clients is \[\]; expected at least one client network/);
+        expect(() => renderPgHba({ clients: ["all"], localAuth: "trust" })).toThrow(/clients is "all"; expected CIDR blocks/);
+        expect(() => renderPgHba({ clients: ["10.0.0.0"], localAuth: "trust" })).toThrow(/clients is "10\.0\.0\.0"; expected CIDR blocks/);
+        expect(() => renderPgHba({ clients: ["10.0.0.300/24"], localAuth: "trust" })).toThrow(/clients is "10\.0\.0\.300\/24"; expected CIDR blocks/);
+        expect(() => renderPgHba({ clients: ["10.0.0.0/33"], localAuth: "trust" })).toThrow(/clients is "10\.0\.0\.0\/33"; expected CIDR blocks/);
     });
 });
 

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/shared/errors";
 import { parse } from "yaml";
 import { alertDefinitions, type AlertRulesOptions, backupMetric, renderAlertRules, renderAlertRuleTests } from "../../components/monitoring/alert-rules";
 import { expandAnnotation } from "../../components/monitoring/alert-template";
@@ -108,13 +109,14 @@ describe("renderPrometheusYml", () => {
     });
 
     it.each([
-        [{ nodeExporter: "node-exporter" }, /nodeExporter must be host:port/],
-        [{ appTargets: ["http://app:8080"] }, /appTargets must be host:port/],
-        [{ ruleFiles: [] }, /at least one rule file/],
-        [{ alertmanagers: [] }, /at least one Alertmanager/],
-        [{ scrapeIntervalSeconds: 0 }, /scrapeIntervalSeconds must be a whole number/],
-        [{ blackbox: { exporter: "bb:9115", httpUrls: ["example.com/health"], tlsAddresses: [] } }, /httpUrls must be http\(s\) URLs/],
+        [{ nodeExporter: "node-exporter" }, /prometheus\.yml: nodeExporter is "node-exporter"; expected host:port/],
+        [{ appTargets: ["http://app:8080"] }, /appTargets is "http:\/\/app:8080"; expected host:port/],
+        [{ ruleFiles: [] }, /ruleFiles is \[\]; expected at least one rule file/],
+        [{ alertmanagers: [] }, /alertmanagers is \[\]; expected at least one Alertmanager address/],
+        [{ scrapeIntervalSeconds: 0 }, /scrapeIntervalSeconds is 0; expected a whole number of seconds of at least 1/],
+        [{ blackbox: { exporter: "bb:9115", httpUrls: ["example.com/health"], tlsAddresses: [] } }, /blackbox\.httpUrls is "example\.com\/health"; expected http\(s\) URLs/],
     ])("refuses %j", (over, message) => {
+        expect(() => renderPrometheusYml(promOptions(over as Partial<PrometheusYmlOptions>))).toThrow(ComponentArgError);
         expect(() => renderPrometheusYml(promOptions(over as Partial<PrometheusYmlOptions>))).toThrow(message);
     });
 });
@@ -229,10 +231,11 @@ describe("renderAlertRules", () => {
     });
 
     it.each([
-        [{ dataMountpoint: "data" }, /dataMountpoint must be an absolute path/],
-        [{ tlsExpiryDays: 0 }, /tlsExpiryDays must be a positive number/],
-        [{ backupMaxAgeHours: 0.5 }, /backupMaxAgeHours must be at least 1 hour/],
+        [{ dataMountpoint: "data" }, /alert rules: dataMountpoint is "data"; expected an absolute path/],
+        [{ tlsExpiryDays: 0 }, /tlsExpiryDays is 0; expected a positive number of days/],
+        [{ backupMaxAgeHours: 0.5 }, /backupMaxAgeHours is 0\.5; expected at least 1 hour/],
     ])("refuses %j", (over, message) => {
+        expect(() => renderAlertRules(ruleOptions({}, over))).toThrow(ComponentArgError);
         expect(() => renderAlertRules(ruleOptions({}, over))).toThrow(message);
     });
 });
@@ -307,7 +310,7 @@ describe("renderAlertRuleTests", () => {
     });
 
     it("needs the rules file", () => {
-        expect(() => renderAlertRuleTests({ ...opts, ruleFiles: [] })).toThrow(/need the rules file/);
+        expect(() => renderAlertRuleTests({ ...opts, ruleFiles: [] })).toThrow(/alert rule tests: ruleFiles is \[\]; expected the rules file under test/);
     });
 });
 

@@ -33,7 +33,7 @@ describe("redisMaxmemoryMb", () => {
         expect(redisMaxmemoryMb(64)).toBe(48);
         expect(redisMaxmemoryMb(512)).toBe(384);
         expect(redisMaxmemoryMb(1000)).toBe(750);
-        expect(() => redisMaxmemoryMb(32)).toThrow(/32 MiB.*at least 64/);
+        expect(() => redisMaxmemoryMb(32)).toThrow(/redis\.conf: memoryMiB is 32; expected a whole number of at least 64 MiB/);
     });
 });
 
@@ -112,12 +112,12 @@ describe("renderRedisConf", () => {
     });
 
     it("rejects values Redis would refuse or that leave it unprotected", () => {
-        expect(() => renderRedisConf({ ...base, password: "short" })).toThrow(/at least 16/);
-        expect(() => renderRedisConf({ ...base, port: 0 })).toThrow(/port is 0/);
-        expect(() => renderRedisConf({ ...base, bind: [] })).toThrow(/bind is empty/);
-        expect(() => renderRedisConf({ ...base, memoryMiB: 10 })).toThrow(/10 MiB/);
-        expect(() => renderRedisConf({ ...base, timeoutSeconds: -1 })).toThrow(/timeoutSeconds is -1/);
-        expect(() => renderRedisConf({ ...base, renamedCommands: { "FLUSHALL x": "" } })).toThrow(/not a Redis command/);
+        expect(() => renderRedisConf({ ...base, password: "short" })).toThrow(/password is \[secret\]; expected at least 16 characters/);
+        expect(() => renderRedisConf({ ...base, port: 0 })).toThrow(/port is 0; expected a TCP port from 1 to 65535/);
+        expect(() => renderRedisConf({ ...base, bind: [] })).toThrow(/bind is \[\]; expected at least one address/);
+        expect(() => renderRedisConf({ ...base, memoryMiB: 10 })).toThrow(/memoryMiB is 10; expected a whole number of at least 64 MiB/);
+        expect(() => renderRedisConf({ ...base, timeoutSeconds: -1 })).toThrow(/timeoutSeconds is -1; expected a whole number of seconds/);
+        expect(() => renderRedisConf({ ...base, renamedCommands: { "FLUSHALL x": "" } })).toThrow(/renamedCommands is "FLUSHALL x"; expected Redis command names/);
     });
 });
 

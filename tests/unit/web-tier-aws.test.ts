@@ -252,7 +252,7 @@ describe("AwsWebTier certificate and DNS", () => {
     it("refuses to request a certificate nothing would validate: neither a hosted zone nor an issued certificate", () => {
         // Before: the certificate was requested and the listener took its ARN directly, so the
         // first pulumi up failed on a certificate still pending validation.
-        expect(() => new AwsWebTier("web", { ...baseArgs(), hostedZoneId: undefined })).toThrow(/neither hostedZoneId nor certificateArn.*app\.example\.com/);
+        expect(() => new AwsWebTier("web", { ...baseArgs(), hostedZoneId: undefined })).toThrow(/WebTier web: hostedZoneId is missing; expected the Route 53 zone of app\.example\.com .*or certificateArn/);
     });
 
     it("the listener's certificate ARN comes from the validation, never from the pending certificate", async () => {
@@ -335,7 +335,7 @@ describe("AwsWebTier WAF", () => {
     it("refuses limits and settings WAF would reject, naming the value", () => {
         expect(() => new AwsWebTier("web", { ...baseArgs(), rateLimitPerMinute: 9, wafRateWindowSeconds: 60 })).toThrow(/rateLimitPerMinute is 9\b.*10/);
         expect(() => new AwsWebTier("web", { ...baseArgs(), wafRateWindowSeconds: 90 as 60 })).toThrow(/wafRateWindowSeconds is 90.*60, 120, 300, 600/);
-        expect(() => new AwsWebTier("web", { ...baseArgs(), wafCountedRules: ["no spaces"] })).toThrow(/wafCountedRules: "no spaces"/);
+        expect(() => new AwsWebTier("web", { ...baseArgs(), wafCountedRules: ["no spaces"] })).toThrow(/WebTier web: wafCountedRules is \["no spaces"\]; expected WAF rule names.*"no spaces" is not a WAF rule name/);
         expect(() => new AwsWebTier("web", { ...baseArgs(), wafLogRetentionDays: 45 })).toThrow(/wafLogRetentionDays is 45/);
     });
 });

@@ -5,6 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { ComponentArgError } from "../../components/shared/errors";
 import type { DockerHost } from "../../components/shared/docker";
 import { localHostFiles, FILE_MARKER } from "../../components/shared/host-files";
 import { images } from "../../components/shared/images";
@@ -101,17 +102,18 @@ describe("normalizeDockerWebTierArgs", () => {
 
     it.each<[Partial<DockerWebTierArgs>, Partial<DockerHost>, RegExp]>([
         [{}, { networks: undefined }, /host.networks is missing/],
-        [{ tls: { mode: "letsencrypt", email: "ops@example.com" }, publish: { http: 8080, https: 443, ip: "0.0.0.0" } }, {}, /publish.http is 8080, but Let's Encrypt validates on port 80/],
-        [{ tls: { mode: "letsencrypt", email: "ops@example.com" }, publish: { http: 80, https: 443 } }, {}, /publish.ip is 127.0.0.1, but Let's Encrypt must reach port 80/],
-        [{ tls: { mode: "letsencrypt", email: "not-an-email" } }, {}, /tls.email "not-an-email"/],
+        [{ tls: { mode: "letsencrypt", email: "ops@example.com" }, publish: { http: 8080, https: 443, ip: "0.0.0.0" } }, {}, /publish\.http is 8080; expected 80, where Let's Encrypt validates/],
+        [{ tls: { mode: "letsencrypt", email: "ops@example.com" }, publish: { http: 80, https: 443 } }, {}, /publish\.ip is "127\.0\.0\.1"; expected "0\.0\.0\.0": Let's Encrypt must reach port 80/],
+        [{ tls: { mode: "letsencrypt", email: "not-an-email" } }, {}, /tls\.email is "not-an-email"; expected an email address/],
         [{ tls: { mode: "acme" } as never }, {}, /tls.mode is "acme"/],
-        [{ publish: { http: 8443, https: 8443 } }, {}, /both 8443/],
+        [{ publish: { http: 8443, https: 8443 } }, {}, /publish\.https is 8443; expected a port different from publish\.http \(8443\)/],
         [{ publish: { http: 80, https: 443, ip: "localhost" } }, {}, /publish.ip is "localhost"/],
-        [{ replicas: 4, memoryMiB: 1024 }, {}, /needs 4352 MiB .* the host has 4096 MiB/],
+        [{ replicas: 4, memoryMiB: 1024 }, {}, /memoryMiB is 1024; expected replicas \(4\) × memoryMiB .*the host's 4096 MiB \(4352 MiB needed\)/],
         [{ port: 80 }, {}, /port is 80.*cannot bind below 1024/],
         [{ user: "0:0" }, {}, /user is "0:0"/],
-        [{ rateLimitExemptCidrs: ["everyone"] }, {}, /rateLimitExemptCidrs entry "everyone"/],
+        [{ rateLimitExemptCidrs: ["everyone"] }, {}, /rateLimitExemptCidrs is "everyone"; expected IP addresses or CIDR blocks/],
     ])("refuses %j", (extra, host, message) => {
+        expect(() => normalizeDockerWebTierArgs({ ...localArgs(), ...extra, host: fakeHost(host) })).toThrow(ComponentArgError);
         expect(() => normalizeDockerWebTierArgs({ ...localArgs(), ...extra, host: fakeHost(host) })).toThrow(message);
     });
 
@@ -122,7 +124,7 @@ describe("normalizeDockerWebTierArgs", () => {
             authRateLimitPerMinute: 3,
             maxBodySizeMiB: 50,
         });
-        expect(() => normalizeWebTierEdgeArgs({ authPaths: ["login"] })).toThrow(/authPaths entry "login"/);
+        expect(() => normalizeWebTierEdgeArgs({ authPaths: ["login"] })).toThrow(/authPaths is "login"; expected paths that start with "\/"/);
         expect(() => normalizeWebTierEdgeArgs({ authPaths: ["/a", "/a"] })).toThrow(/twice/);
         expect(() => normalizeWebTierEdgeArgs({ maxBodySizeMiB: 0 })).toThrow(/maxBodySizeMiB is 0/);
         expect(() => normalizeWebTierEdgeArgs({ authRateLimitPerMinute: 1.5 })).toThrow(/authRateLimitPerMinute is 1.5/);
@@ -237,7 +239,7 @@ describe("DockerWebTier (local: self-signed, loopback)", () => {
         expect(replicas[0].inputs.groupAdds).toBeUndefined();
         expect(graph.resources.some((r) => /secret/.test(r.name))).toBe(false);
         expect(() => normalizeDockerWebTierArgs({ host: testDockerHost(), ...localArgs({ env: { DATABASE_URL_FILE: "/x" } }) })).toThrow(
-            /env sets DATABASE_URL_FILE, but on Docker the secret DATABASE_URL reaches the app as DATABASE_URL_FILE/,
+            /env\.DATABASE_URL_FILE is "\/x"; expected no DATABASE_URL_FILE in env: on Docker the secret DATABASE_URL reaches the app as DATABASE_URL_FILE/,
         );
     });
 

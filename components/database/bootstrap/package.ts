@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { EnvironmentError } from "../../shared/errors";
 
 /**
  * The project directory (the one holding Pulumi.yaml), found upwards from this module: the plan
@@ -15,7 +16,7 @@ import * as path from "node:path";
 function projectRoot(from = __dirname): string {
     for (let dir = from; ; dir = path.dirname(dir)) {
         if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) return dir;
-        if (path.dirname(dir) === dir) throw new Error(`No Pulumi.yaml above ${from}: the database bootstrap function's code is found from the project directory.`);
+        if (path.dirname(dir) === dir) throw new EnvironmentError(`No Pulumi.yaml above ${from}: the database bootstrap function's code is found from the project directory.`);
     }
 }
 
@@ -53,7 +54,7 @@ export function runtimeClosure(root: string, fromDir = projectRoot()): Map<strin
         }
         if (manifest === undefined) {
             if (optional) return;
-            throw new Error(
+            throw new EnvironmentError(
                 `The database bootstrap function bundles the "${name}" package, which is not installed: run npm ci (${root} is a dependency of this project in package.json).`,
             );
         }

@@ -1,3 +1,4 @@
+import { argError } from "../../shared/errors";
 /**
  * The SQL that gives the app and the backup job their own least-privilege PostgreSQL roles on
  * RDS, run by the bootstrap function (./handler.mjs) as the RDS master user at every deploy
@@ -52,11 +53,11 @@ export const bootstrapLockKey = 0x736c7277; // "slrw"
 export function databaseRolesSql(spec: DatabaseRolesSpec): string[] {
     for (const [key, value] of Object.entries(spec)) {
         if (!IDENTIFIER.test(value) || /^pg_/i.test(value)) {
-            throw new Error(`databaseRolesSql: ${key} "${value}" is not a plain PostgreSQL identifier (a letter, then up to 62 letters, digits or underscores; not pg_*).`);
+            throw argError(key, value, "a plain PostgreSQL identifier (a letter, then up to 62 letters, digits or underscores; not pg_*)", { where: "databaseRolesSql" });
         }
     }
     if (spec.appRole.toLowerCase() === spec.backupRole.toLowerCase()) {
-        throw new Error(`databaseRolesSql: appRole and backupRole are both "${spec.appRole}"; the app and the backup job need roles of their own.`);
+        throw argError("backupRole", spec.backupRole, `a role other than appRole (${JSON.stringify(spec.appRole)}): the app and the backup job need roles of their own`, { where: "databaseRolesSql" });
     }
     const app = sqlIdent(spec.appRole);
     const backup = sqlIdent(spec.backupRole);
