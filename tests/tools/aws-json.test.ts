@@ -123,7 +123,11 @@ describe.each(AWS_STACKS)("stack %s", (stack) => {
         expect(d.command).toEqual(["backup"]);
         expect(d.logConfiguration).toMatchObject({ logDriver: "awslogs", options: { "awslogs-group": expect.stringMatching(/^\/ecs\//) } });
         expect(d.secrets?.map((x) => x.name).sort()).toEqual(["PGPASSWORD", "RESTIC_PASSWORD"]);
-        for (const sec of d.secrets ?? []) expect(sec.valueFrom).toMatch(/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+:::[0-9a-f-]{36}$/);
+        // ECS's form arn:…:secret:<name>:<json-key>:<version-stage>:<version-id>: the password is the
+        // backup role secret's "password" key (issue 12 defect 4); the restic password is the whole secret.
+        const valueFrom = Object.fromEntries((d.secrets ?? []).map((x) => [x.name, x.valueFrom]));
+        expect(valueFrom.PGPASSWORD).toMatch(/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+:password::[0-9a-f-]{36}$/);
+        expect(valueFrom.RESTIC_PASSWORD).toMatch(/^arn:aws:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^:]+:::[0-9a-f-]{36}$/);
         for (const e of d.environment ?? []) expect(typeof e.value).toBe("string");
         expect(d.environment?.find((e) => e.name === "RESTIC_REPOSITORY")?.value).toMatch(/^s3:s3\.[a-z0-9-]+\.amazonaws\.com\/[a-z0-9.-]+\/restic$/);
         // ECS caps a task definition at 64 KiB: the scripts in the environment must leave room.
